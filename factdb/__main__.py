@@ -1,0 +1,3 @@
+from factdb.cli.app import main
+
+main()

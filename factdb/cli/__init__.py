@@ -1,0 +1,1 @@
+"""The command-line interface: parse options, call one service, render, map errors to exit codes."""

@@ -1,0 +1,303 @@
+"""Commands on claims: add, verify, list, show, history, export, appearance add."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from factdb.cli.context import output_stream, unit_of_work
+from factdb.cli.options import (
+    ClaimantFilter,
+    DetailFormat,
+    LimitOption,
+    ListFormat,
+    SinceFilter,
+    SourceFilter,
+    StatusFilter,
+    TagFilter,
+    claim_filter_fields,
+)
+from factdb.domain import ClaimantKind, Stance, Status, choices
+
+appearance_app = typer.Typer(help="Record where known claims appeared.", no_args_is_help=True)
+
+ClaimId = Annotated[int, typer.Argument(help="The claim's id.", min=1, show_default=False)]
+
+
+def add(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="The claim, as a checkable statement.")],
+    source: Annotated[
+        str, typer.Option("--source", "-s", help="Source id or URL; a new URL is recorded.")
+    ],
+    claimant: Annotated[
+        str | None, typer.Option("--claimant", "-c", help="Who made the claim.")
+    ] = None,
+    claimant_kind: Annotated[
+        ClaimantKind, typer.Option(help="What the claimant is, when new.")
+    ] = ClaimantKind.UNKNOWN,
+    quote: Annotated[
+        str | None,
+        typer.Option("--quote", "-q", help="The exact words in the source; its span is located."),
+    ] = None,
+    quote_start: Annotated[
+        int | None,
+        typer.Option(help="Where the quote starts, when the source has it more than once."),
+    ] = None,
+    claim_date: Annotated[
+        str | None, typer.Option("--claim-date", help="When the claim was made (YYYY-MM-DD).")
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option(help="BCP 47 language tag; default: the source's.")
+    ] = None,
+    tags: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="A topic tag; repeat for more.")
+    ] = None,
+    allow_duplicate: Annotated[
+        bool, typer.Option(help="Record it even if a claim with the same text exists.")
+    ] = False,
+) -> None:
+    """Record a claim with its source attribution; prints the new claim's id."""
+    from factdb.config import current_actor
+    from factdb.schemas.claims import ClaimCreate
+    from factdb.services.claims import create_claim
+
+    claim_in = ClaimCreate.model_validate(
+        {
+            "text": text,
+            "claimant": {"name": claimant, "kind": claimant_kind} if claimant else None,
+            "claim_date": claim_date,
+            "language": language,
+            "tags": tags or [],
+            "appearance": {"source": source, "quote": quote, "start": quote_start},
+        }
+    )
+    with unit_of_work(ctx) as session:
+        claim = create_claim(
+            session=session,
+            claim_in=claim_in,
+            actor=current_actor(),
+            allow_duplicate=allow_duplicate,
+        )
+        claim_id = claim.id
+    typer.echo(claim_id)
+
+
+def verify(
+    ctx: typer.Context,
+    claim_id: ClaimId,
+    status: Annotated[
+        str, typer.Option("--status", help=f"The verdict: {choices(Status)}.", show_default=False)
+    ],
+    note: Annotated[str | None, typer.Option("--note", "-n", help="The explanation.")] = None,
+    rating_label: Annotated[
+        str | None,
+        typer.Option(help="The rating as published (e.g. 'Pants on Fire'); default: the status."),
+    ] = None,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option("--evidence", "-e", help="A link giving context; repeat for more."),
+    ] = None,
+    supports: Annotated[
+        list[str] | None, typer.Option("--supports", help="A link supporting the claim.")
+    ] = None,
+    refutes: Annotated[
+        list[str] | None, typer.Option("--refutes", help="A link refuting the claim.")
+    ] = None,
+    reviewer: Annotated[
+        str | None,
+        typer.Option(help="Who reviewed it; default: FACTDB_REVIEWER or the login name."),
+    ] = None,
+    reviewed_at: Annotated[
+        str | None, typer.Option(help="When it was reviewed (ISO date or time); default: now.")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="Where the fact-check is published.")] = None,
+) -> None:
+    """Add a review with its evidence; the newest review sets the claim's status."""
+    from factdb.config import current_actor
+    from factdb.schemas.reviews import ReviewCreate
+    from factdb.services.reviews import add_review
+
+    links = [
+        {"url": link, "stance": stance}
+        for stance, given in (
+            (Stance.CONTEXT, evidence),
+            (Stance.SUPPORTS, supports),
+            (Stance.REFUTES, refutes),
+        )
+        for link in given or []
+    ]
+    review_in = ReviewCreate.model_validate(
+        {
+            "status": status,
+            "rating_label": rating_label,
+            "note": note,
+            "reviewer": reviewer if reviewer is not None else current_actor(),
+            "reviewed_at": reviewed_at,
+            "url": url,
+            "evidence": links,
+        }
+    )
+    with unit_of_work(ctx) as session:
+        review = add_review(session=session, claim_id=claim_id, review_in=review_in)
+        message = (
+            f"claim {claim_id} is now {review.claim.status} "
+            f'("{review.rating_label}"), review {review.id}'
+        )
+    typer.echo(message)
+
+
+def list_claims(
+    ctx: typer.Context,
+    status: StatusFilter = None,
+    claimant: ClaimantFilter = None,
+    source: SourceFilter = None,
+    tag: TagFilter = None,
+    since: SinceFilter = None,
+    limit: LimitOption = None,
+    output_format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.TABLE,
+) -> None:
+    """List claims, oldest first, with optional filters."""
+    from factdb.cli.render import claims_table
+    from factdb.schemas.claims import ClaimFilter
+    from factdb.services.claims_query import iter_claims
+    from factdb.services.export import ExportFormat, export_claims
+
+    claim_filter = ClaimFilter.model_validate(
+        claim_filter_fields(
+            status=status, claimant=claimant, source=source, tag=tag, since=since, limit=limit
+        )
+    )
+    with unit_of_work(ctx) as session:
+        if output_format is ListFormat.TABLE:
+            claims_table(iter_claims(session=session, claim_filter=claim_filter))
+            return
+        with output_stream(None) as stream:
+            export_claims(
+                session=session,
+                claim_filter=claim_filter,
+                export_format=ExportFormat(output_format.value),
+                stream=stream,
+            )
+
+
+def show(
+    ctx: typer.Context,
+    claim_id: ClaimId,
+    output_format: Annotated[
+        DetailFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DetailFormat.TEXT,
+) -> None:
+    """Show a claim with its attributions and its reviews, oldest first."""
+    from factdb.cli.render import claim_text
+    from factdb.services.claims_query import get_claim
+
+    with unit_of_work(ctx) as session:
+        claim = get_claim(session=session, claim_id=claim_id)
+    if output_format is DetailFormat.JSON:
+        typer.echo(claim.model_dump_json(indent=2))
+    else:
+        typer.echo(claim_text(claim))
+
+
+def history(
+    ctx: typer.Context,
+    claim_id: ClaimId,
+    output_format: Annotated[
+        DetailFormat, typer.Option("--format", "-f", help="text (a table) or json.")
+    ] = DetailFormat.TEXT,
+) -> None:
+    """Show everything that happened to a claim: creation, attributions, reviews."""
+    from factdb.cli.render import history_table
+    from factdb.formats.jsonlines import write_json_array
+    from factdb.services.history import claim_history
+
+    with unit_of_work(ctx) as session:
+        entries = list(claim_history(session=session, claim_id=claim_id))
+    if output_format is DetailFormat.JSON:
+        with output_stream(None) as stream:
+            write_json_array(entries, stream)
+    else:
+        history_table(entries)
+
+
+class ExportFileFormat(StrEnum):
+    CSV = "csv"
+    JSONL = "jsonl"
+
+
+def export(
+    ctx: typer.Context,
+    output_format: Annotated[
+        ExportFileFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ExportFileFormat.CSV,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (default: standard output)."),
+    ] = None,
+    status: StatusFilter = None,
+    claimant: ClaimantFilter = None,
+    source: SourceFilter = None,
+    tag: TagFilter = None,
+    since: SinceFilter = None,
+    limit: LimitOption = None,
+) -> None:
+    """Export claims as a CSV report (one row per claim), streamed."""
+    from factdb.schemas.claims import ClaimFilter
+    from factdb.services.export import ExportFormat, export_claims
+
+    claim_filter = ClaimFilter.model_validate(
+        claim_filter_fields(
+            status=status, claimant=claimant, source=source, tag=tag, since=since, limit=limit
+        )
+    )
+    with unit_of_work(ctx) as session, output_stream(output) as stream:
+        count = export_claims(
+            session=session,
+            claim_filter=claim_filter,
+            export_format=ExportFormat(output_format.value),
+            stream=stream,
+        )
+    if output is not None:
+        typer.echo(f"exported {count:,} claims to {output}", err=True)
+
+
+@appearance_app.command("add")
+def appearance_add(
+    ctx: typer.Context,
+    claim_id: ClaimId,
+    source: Annotated[
+        str, typer.Option("--source", "-s", help="Source id or URL; a new URL is recorded.")
+    ],
+    quote: Annotated[
+        str | None, typer.Option("--quote", "-q", help="The exact words in that source.")
+    ] = None,
+    quote_start: Annotated[
+        int | None,
+        typer.Option(help="Where the quote starts, when the source has it more than once."),
+    ] = None,
+) -> None:
+    """Record that a known claim appeared in another source; prints the appearance's span."""
+    from factdb.config import current_actor
+    from factdb.schemas.claims import AppearanceCreate
+    from factdb.services.claims import add_appearance
+
+    appearance_in = AppearanceCreate.model_validate(
+        {"source": source, "quote": quote, "start": quote_start}
+    )
+    with unit_of_work(ctx) as session:
+        appearance = add_appearance(
+            session=session, claim_id=claim_id, appearance_in=appearance_in, actor=current_actor()
+        )
+        span = (
+            f" at {appearance.quote_start}:{appearance.quote_end}"
+            if appearance.quote_start is not None
+            else ""
+        )
+        message = f"claim {claim_id} appears in source {appearance.source_id}{span}"
+    typer.echo(message)

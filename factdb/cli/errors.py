@@ -1,0 +1,111 @@
+"""The one place where failures become an ``Error: …`` line and an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from factdb.errors import FactdbError
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+DEBUG_ENV = "FACTDB_DEBUG"
+
+
+class FactdbGroup(TyperGroup):
+    """Typer's group, with every failure reported as one line on stderr instead of a traceback."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        except Exception as error:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            code = report(error)
+            if not standalone_mode:
+                raise
+            sys.exit(code)
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def report(error: BaseException) -> int:
+    """Print the error as one line on stderr; return the exit code it maps to."""
+    if type(error).__name__ == "NoArgsIsHelpError" and isinstance(error, typer.TyperException):
+        # A group called without a command shows its help; that is not an error to report.
+        error.show()  # type: ignore[attr-defined]
+        return error.exit_code
+    message, code = describe(error)
+    typer.echo(f"Error: {message}", err=True)
+    return code
+
+
+def describe(error: BaseException) -> tuple[str, int]:
+    if isinstance(error, FactdbError):
+        return _one_line(str(error)), error.exit_code
+    if isinstance(error, typer.TyperException):
+        # Typer's usage errors (exit code 2) know the command they belong to.
+        context = getattr(error, "ctx", None)
+        hint = f" (see '{context.command_path} --help')" if context is not None else ""
+        return _one_line(error.format_message()) + hint, error.exit_code
+    if isinstance(error, typer.Abort):
+        return "aborted", EXIT_FAILURE
+    from pydantic import ValidationError
+
+    if isinstance(error, ValidationError):
+        return validation_message(error), EXIT_USAGE
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if isinstance(error, SQLAlchemyError):
+        return database_message(error), EXIT_FAILURE
+    if isinstance(error, OSError):
+        return _one_line(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")), 1
+    return _one_line(f"unexpected {type(error).__name__}: {error}"), EXIT_FAILURE
+
+
+def validation_message(error: Any) -> str:
+    """``field: message`` for each problem, on one line."""
+    parts = []
+    for problem in error.errors(include_url=False, include_input=False):
+        location = ".".join(str(part) for part in problem["loc"] if not isinstance(part, int))
+        text = str(problem["msg"]).removeprefix("Value error, ")
+        parts.append(f"{location}: {text}" if location else text)
+    return _one_line("; ".join(parts))
+
+
+def database_message(error: Any) -> str:
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    original = getattr(error, "orig", None)
+    detail = str(original if original is not None else error).strip().splitlines()
+    first = detail[0] if detail else type(error).__name__
+    if isinstance(error, IntegrityError):
+        return _one_line(f"the database refused the change: {first}")
+    if isinstance(error, OperationalError):
+        if "locked" in first or "could not serialize" in first or "deadlock" in first:
+            return _one_line(f"the database is busy ({first}); try again")
+        return _one_line(f"database error: {first}")
+    return _one_line(f"database error: {first}")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

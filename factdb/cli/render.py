@@ -1,0 +1,189 @@
+"""Rendering results: Rich tables on a terminal, plain tab-separated text when piped."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from factdb.schemas.claims import ClaimRead
+    from factdb.schemas.history import HistoryEntryRead
+    from factdb.schemas.info import DatabaseInfo
+    from factdb.schemas.sources import SourceRead
+
+TEXT_PREVIEW = 80
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Print rows as a table; returns the row count."""
+    if not stdout_is_terminal():
+        typer.echo("\t".join(columns))
+        count = 0
+        for row in rows:
+            typer.echo("\t".join(_plain_cell(cell) for cell in row))
+            count += 1
+        return count
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    count = 0
+    for row in rows:
+        # Text objects, not strings: a claim reading "[bold]…" must not become Rich markup.
+        table.add_row(*(Text(_plain_cell(cell)) for cell in row))
+        count += 1
+    Console().print(table)
+    return count
+
+
+def _plain_cell(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime):
+        return cell.strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(cell, date):
+        return cell.isoformat()
+    # Tabs and line breaks inside a cell would break the plain layout; they become spaces.
+    return " ".join(str(cell).split())
+
+
+def preview(text: str, width: int = TEXT_PREVIEW) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def claims_table(claims: Iterable[ClaimRead]) -> int:
+    rows = (
+        (
+            claim.id,
+            claim.status.value,
+            claim.claimant.name if claim.claimant else "",
+            preview(claim.text),
+            claim.appearances[0].source.url if claim.appearances else "",
+            len(claim.reviews),
+            ", ".join(claim.tags),
+        )
+        for claim in claims
+    )
+    return print_table(
+        "Claims", ("id", "status", "claimant", "text", "source", "reviews", "tags"), rows
+    )
+
+
+def sources_table(sources: Iterable[SourceRead]) -> int:
+    rows = (
+        (
+            source.id,
+            source.url,
+            preview(source.title or "", 50),
+            source.publisher,
+            source.published_at,
+            source.claim_count,
+        )
+        for source in sources
+    )
+    return print_table("Sources", ("id", "url", "title", "publisher", "published", "claims"), rows)
+
+
+def claim_text(claim: ClaimRead) -> str:
+    lines = [
+        f"Claim {claim.id}  ({claim.uid})",
+        f"  Text:      {claim.text}",
+        f"  Status:    {_status_line(claim)}",
+        f"  Claimant:  {_claimant_line(claim)}",
+        f"  Date:      {_plain_cell(claim.claim_date) or '—'}",
+        f"  Language:  {claim.language or '—'}",
+        f"  Tags:      {', '.join(claim.tags) or '—'}",
+        f"  Recorded:  {_plain_cell(claim.created_at)} (updated {_plain_cell(claim.updated_at)})",
+        "",
+        f"Appearances ({len(claim.appearances)})",
+    ]
+    for appearance in claim.appearances:
+        source = appearance.source
+        lines.append(f"  source {source.id}: {source.url}")
+        details = [part for part in (source.title, source.publisher) if part]
+        if source.published_at:
+            details.append(_plain_cell(source.published_at))
+        if details:
+            lines.append(f"    {' — '.join(details)}")
+        if appearance.quote is not None:
+            span = f" [{appearance.start}:{appearance.end}]" if appearance.start is not None else ""
+            lines.append(f'    quote{span}: "{appearance.quote}"')
+    lines += ["", f"Reviews ({len(claim.reviews)}, oldest first)"]
+    for number, review in enumerate(claim.reviews, start=1):
+        lines.append(
+            f"  {number}. {_plain_cell(review.reviewed_at)}  {review.status.value}"
+            f'  "{review.rating_label}"  by {review.reviewer}'
+        )
+        if review.url:
+            lines.append(f"     published: {review.url}")
+        if review.note:
+            lines.extend(f"     {line}" for line in review.note.splitlines())
+        lines.extend(f"     {link.stance.value}: {link.url}" for link in review.evidence)
+    return "\n".join(lines)
+
+
+def _status_line(claim: ClaimRead) -> str:
+    latest = claim.latest_review
+    line = claim.status.display_name
+    if latest is not None and latest.rating_label != claim.status.display_name:
+        line += f' (rated "{latest.rating_label}")'
+    return line
+
+
+def _claimant_line(claim: ClaimRead) -> str:
+    if claim.claimant is None:
+        return "—"
+    details = [claim.claimant.kind.value]
+    if claim.claimant.role:
+        details.append(claim.claimant.role)
+    return f"{claim.claimant.name} ({', '.join(details)})"
+
+
+def history_table(entries: Iterable[HistoryEntryRead]) -> int:
+    rows = (
+        (entry.at, entry.action.value, entry.actor, _changes_summary(entry.changes))
+        for entry in entries
+    )
+    return print_table("History", ("at", "action", "actor", "changes"), rows)
+
+
+def _changes_summary(changes: dict[str, Any]) -> str:
+    parts = []
+    for key, value in changes.items():
+        if value in (None, [], ""):
+            continue
+        if isinstance(value, dict) and set(value) == {"before", "after"}:
+            parts.append(f"{key}: {value['before']} → {value['after']}")
+        elif isinstance(value, list):
+            parts.append(f"{key}: {', '.join(str(item) for item in value)}")
+        else:
+            parts.append(f"{key}: {preview(str(value), 60)}")
+    return "; ".join(parts)
+
+
+def info_text(info: DatabaseInfo) -> str:
+    revision = info.revision or "none (empty database)"
+    state = "up to date" if info.revision == info.head else f"factdb needs {info.head}"
+    lines = [
+        f"Database:  {info.database}",
+        f"Dialect:   {info.dialect}",
+        f"Schema:    {revision} ({state})",
+        "Counts:    " + ", ".join(f"{count:,} {name}" for name, count in info.counts.items()),
+    ]
+    if info.statuses:
+        lines.append(
+            "Statuses:  "
+            + ", ".join(f"{status} {count:,}" for status, count in info.statuses.items())
+        )
+    return "\n".join(lines)

@@ -1,0 +1,69 @@
+"""Where the database is and who is working: resolved from options, environment and defaults."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+DB_ENV = "FACTDB_DB"
+REVIEWER_ENV = "FACTDB_REVIEWER"
+DATA_DIR_ENV = "FACTDB_HOME"
+DEFAULT_DB_FILENAME = "factdb.sqlite3"
+
+_SERVER_SCHEMES = {
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+    "postgresql+psycopg": "postgresql+psycopg",
+}
+
+
+def data_dir() -> Path:
+    """The user data directory that holds the default database (``FACTDB_HOME`` overrides it)."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("factdb", appauthor=False)
+
+
+def default_database_path() -> Path:
+    return data_dir() / DEFAULT_DB_FILENAME
+
+
+def resolve_database_url(value: str | None) -> str:
+    """Turn ``--db`` / ``FACTDB_DB`` into an SQLAlchemy URL; a plain path is a SQLite file."""
+    raw = value or os.environ.get(DB_ENV) or ""
+    if not raw.strip():
+        return sqlite_url(default_database_path())
+    raw = raw.strip()
+    scheme, sep, rest = raw.partition("://")
+    if not sep:
+        return sqlite_url(Path(raw))
+    scheme = scheme.lower()
+    if scheme in _SERVER_SCHEMES:
+        return f"{_SERVER_SCHEMES[scheme]}://{rest}"
+    if scheme.startswith("sqlite"):
+        return raw
+    from factdb.errors import InvalidInputError
+
+    raise InvalidInputError(
+        f"unsupported database URL scheme {scheme!r}: use a file path, sqlite:///PATH "
+        "or postgresql://USER@HOST/DB"
+    )
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.expanduser().resolve()}"
+
+
+def current_actor() -> str:
+    """Who is working: ``FACTDB_REVIEWER``, else the login name."""
+    configured = os.environ.get(REVIEWER_ENV, "").strip()
+    if configured:
+        return configured
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

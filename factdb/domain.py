@@ -1,0 +1,94 @@
+"""Vocabularies shared by every layer: statuses, claimant kinds, evidence stances.
+
+Kept free of heavy imports so the CLI can use them in option declarations cheaply.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """A claim's normalised verification status."""
+
+    UNVERIFIED = "unverified"
+    IN_REVIEW = "in_review"
+    TRUE = "true"
+    MOSTLY_TRUE = "mostly_true"
+    MIXED = "mixed"
+    MOSTLY_FALSE = "mostly_false"
+    FALSE = "false"
+    MISLEADING = "misleading"
+    UNPROVEN = "unproven"
+    OTHER = "other"
+
+    @property
+    def display_name(self) -> str:
+        return _STATUS_DISPLAY[self]
+
+    @property
+    def rating_value(self) -> int | None:
+        """The ClaimReview number (worst 1, best 5), or None where the scale has none."""
+        return _STATUS_RATING.get(self)
+
+
+_STATUS_DISPLAY: dict[Status, str] = {
+    Status.UNVERIFIED: "Unverified",
+    Status.IN_REVIEW: "In review",
+    Status.TRUE: "True",
+    Status.MOSTLY_TRUE: "Mostly true",
+    Status.MIXED: "Mixed",
+    Status.MOSTLY_FALSE: "Mostly false",
+    Status.FALSE: "False",
+    Status.MISLEADING: "Misleading",
+    Status.UNPROVEN: "Unproven",
+    Status.OTHER: "Other",
+}
+
+_STATUS_RATING: dict[Status, int] = {
+    Status.TRUE: 5,
+    Status.MOSTLY_TRUE: 4,
+    Status.MIXED: 3,
+    Status.MOSTLY_FALSE: 2,
+    Status.FALSE: 1,
+}
+
+BEST_RATING = 5
+WORST_RATING = 1
+
+
+class ClaimantKind(StrEnum):
+    """What sort of entity made a claim."""
+
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    GROUP = "group"
+    UNKNOWN = "unknown"
+
+
+class Stance(StrEnum):
+    """How an evidence link bears on the claim."""
+
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    CONTEXT = "context"
+
+
+class HistoryAction(StrEnum):
+    """What happened to a claim, as recorded in its append-only history."""
+
+    CREATED = "created"
+    APPEARANCE_ADDED = "appearance_added"
+    REVIEWED = "reviewed"
+
+
+def choices(enum: type[StrEnum]) -> str:
+    """The values of a vocabulary, for help texts and error messages."""
+    return ", ".join(member.value for member in enum)
+
+
+def parse_status(value: object) -> object:
+    """Accept a status as typed by people: any case, spaces or hyphens for underscores."""
+    if isinstance(value, str):
+        return "_".join(value.strip().lower().replace("-", " ").split())
+    return value

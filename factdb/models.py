@@ -1,0 +1,250 @@
+"""The ORM models: how claims, sources, attributions and reviews are stored.
+
+Validation lives in the Pydantic schemas; the database still enforces what must never be
+violated (uniqueness, foreign keys, the vocabularies) so no code path can bypass it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from factdb.domain import ClaimantKind, HistoryAction, Stance, Status
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+URL_LENGTH = 2048
+NAME_LENGTH = 500
+LABEL_LENGTH = 500
+TAG_LENGTH = 100
+LANGUAGE_LENGTH = 35
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored in UTC on every dialect.
+
+    SQLite has no timezone type and hands back naive values; this keeps the UTC guarantee in one
+    place instead of in every query.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass a timezone-aware value")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _check_in(column: str, vocabulary: type[Status | ClaimantKind | Stance | HistoryAction]) -> str:
+    values = ", ".join(f"'{member.value}'" for member in vocabulary)
+    return f"{column} IN ({values})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+class Source(Base):
+    """A document in which claims appear: an article, a post, a transcript."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(URL_LENGTH), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    publisher: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    author: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    published_at: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
+    text: Mapped[str | None] = mapped_column(Text)
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    appearances: Mapped[list[Appearance]] = relationship(back_populates="source")
+
+
+class Claimant(Base):
+    """A person or organisation that made claims."""
+
+    __tablename__ = "claimants"
+    __table_args__ = (CheckConstraint(_check_in("kind", ClaimantKind), name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    # The case-folded name carries the case-insensitive uniqueness, identically on every dialect.
+    name_key: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default=ClaimantKind.UNKNOWN.value)
+    role: Mapped[str | None] = mapped_column(Text)
+    same_as: Mapped[str | None] = mapped_column(String(URL_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Claim(Base):
+    """A checkable statement and its current verification status."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        CheckConstraint(_check_in("status", Status), name="status"),
+        Index("ix_claims_claimant_id", "claimant_id"),
+        Index("ix_claims_status", "status"),
+        Index("ix_claims_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
+    text: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    claimant_id: Mapped[int | None] = mapped_column(ForeignKey("claimants.id", ondelete="RESTRICT"))
+    claim_date: Mapped[date | None] = mapped_column(Date)
+    language: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
+    status: Mapped[str] = mapped_column(String(20), default=Status.UNVERIFIED.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    claimant: Mapped[Claimant | None] = relationship()
+    tags: Mapped[list[ClaimTag]] = relationship(
+        order_by="ClaimTag.tag", cascade="all, delete-orphan", passive_deletes=True
+    )
+    appearances: Mapped[list[Appearance]] = relationship(
+        back_populates="claim", order_by="Appearance.id", passive_deletes=True
+    )
+    reviews: Mapped[list[Review]] = relationship(
+        back_populates="claim",
+        order_by="(Review.reviewed_at, Review.id)",
+        passive_deletes=True,
+    )
+
+
+class ClaimTag(Base):
+    """A topic label on a claim."""
+
+    __tablename__ = "claim_tags"
+    __table_args__ = (Index("ix_claim_tags_tag", "tag"),)
+
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(TAG_LENGTH), primary_key=True)
+
+
+class Appearance(Base):
+    """The attribution: a claim appearing in a source, with the exact quote and its span."""
+
+    __tablename__ = "appearances"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "source_id"),
+        Index("ix_appearances_source_id", "source_id"),
+        CheckConstraint(
+            "(quote_start IS NULL AND quote_end IS NULL) OR "
+            "(quote_start >= 0 AND quote_end > quote_start)",
+            name="span",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"))
+    quote: Mapped[str | None] = mapped_column(Text)
+    quote_start: Mapped[int | None] = mapped_column(Integer)
+    quote_end: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    claim: Mapped[Claim] = relationship(back_populates="appearances")
+    source: Mapped[Source] = relationship(back_populates="appearances")
+
+
+class Review(Base):
+    """A verdict on a claim. Reviews are only ever added; the newest sets the claim's status."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        CheckConstraint(_check_in("status", Status), name="status"),
+        Index("ix_reviews_claim_id_reviewed_at", "claim_id", "reviewed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(20))
+    rating_label: Mapped[str] = mapped_column(String(LABEL_LENGTH))
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    reviewed_at: Mapped[datetime]
+    url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    claim: Mapped[Claim] = relationship(back_populates="reviews")
+    evidence: Mapped[list[Evidence]] = relationship(order_by="Evidence.id", passive_deletes=True)
+
+
+class Evidence(Base):
+    """A link that supports, refutes or gives context to a review's verdict."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        CheckConstraint(_check_in("stance", Stance), name="stance"),
+        Index("ix_evidence_review_id", "review_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="RESTRICT"))
+    url: Mapped[str] = mapped_column(String(URL_LENGTH))
+    title: Mapped[str | None] = mapped_column(Text)
+    stance: Mapped[str] = mapped_column(String(20), default=Stance.CONTEXT.value)
+
+
+class HistoryEntry(Base):
+    """One change to a claim: who did what, when, with the values it set. Append-only."""
+
+    __tablename__ = "claim_history"
+    __table_args__ = (
+        CheckConstraint(_check_in("action", HistoryAction), name="action"),
+        Index("ix_claim_history_claim_id", "claim_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
+    action: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

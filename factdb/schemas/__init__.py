@@ -1,0 +1,1 @@
+"""Pydantic schemas: what enters factdb (``*Create``), what leaves it (``*Read``), file rows."""

@@ -1,0 +1,82 @@
+"""Reading claims: one by id, or many by filter, streamed page by page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import Session, selectinload
+
+from factdb.errors import NotFoundError
+from factdb.models import Appearance, Claim, Claimant, ClaimTag, Review
+from factdb.schemas.claims import ClaimFilter, ClaimRead
+from factdb.services.claimants import name_key
+from factdb.services.sources import get_source
+
+PAGE_SIZE = 500
+
+_FULL_CLAIM = (
+    selectinload(Claim.claimant),
+    selectinload(Claim.tags),
+    selectinload(Claim.appearances).selectinload(Appearance.source),
+    selectinload(Claim.reviews).selectinload(Review.evidence),
+)
+
+
+def get_claim_row(*, session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFoundError(f"no claim with id {claim_id}")
+    return claim
+
+
+def get_claim(*, session: Session, claim_id: int) -> ClaimRead:
+    claim = session.scalar(select(Claim).where(Claim.id == claim_id).options(*_FULL_CLAIM))
+    if claim is None:
+        raise NotFoundError(f"no claim with id {claim_id}")
+    return ClaimRead.model_validate(claim)
+
+
+def iter_claims(
+    *, session: Session, claim_filter: ClaimFilter, page_size: int = PAGE_SIZE
+) -> Iterator[ClaimRead]:
+    """Claims in id order, loaded a page at a time so memory stays flat however many there are."""
+    remaining = claim_filter.limit
+    last_id = 0
+    query = _filtered(session, claim_filter)
+    while remaining is None or remaining > 0:
+        size = page_size if remaining is None else min(page_size, remaining)
+        page = session.scalars(
+            query.where(Claim.id > last_id).order_by(Claim.id).limit(size).options(*_FULL_CLAIM)
+        ).all()
+        if not page:
+            return
+        for claim in page:
+            yield ClaimRead.model_validate(claim)
+        last_id = page[-1].id
+        if remaining is not None:
+            remaining -= len(page)
+        # Forget the page's rows so a long export does not accumulate them in the session.
+        session.expunge_all()
+
+
+def _filtered(session: Session, claim_filter: ClaimFilter) -> Select[Claim]:
+    query = select(Claim)
+    if claim_filter.status is not None:
+        query = query.where(Claim.status == claim_filter.status.value)
+    if claim_filter.claimant is not None:
+        query = query.join(Claim.claimant).where(
+            Claimant.name_key == name_key(claim_filter.claimant)
+        )
+    if claim_filter.source is not None:
+        source = get_source(session=session, ref=claim_filter.source)
+        query = query.where(
+            exists().where(Appearance.claim_id == Claim.id, Appearance.source_id == source.id)
+        )
+    if claim_filter.tag is not None:
+        query = query.where(
+            exists().where(ClaimTag.claim_id == Claim.id, ClaimTag.tag == claim_filter.tag)
+        )
+    if claim_filter.since is not None:
+        query = query.where(Claim.created_at >= claim_filter.since)
+    return query
