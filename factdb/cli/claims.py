@@ -24,7 +24,9 @@ from factdb.domain import ClaimantKind, Stance, Status, choices
 
 appearance_app = typer.Typer(help="Record where known claims appeared.", no_args_is_help=True)
 
-ClaimId = Annotated[int, typer.Argument(help="The claim's id.", min=1, show_default=False)]
+ClaimId = Annotated[
+    int, typer.Argument(metavar="ID", help="The claim's id.", min=1, show_default=False)
+]
 
 
 def add(

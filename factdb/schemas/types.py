@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import unicodedata
 from datetime import UTC, date, datetime, time
@@ -137,10 +138,15 @@ def normalize_url(value: str) -> str:
     return urlunsplit((scheme, netloc, parts.path, parts.query, ""))
 
 
-_HOST_PATTERN = re.compile(r"^(\[[0-9a-f:.]+\]|[^\s/:@\[\]]+)$")
+_HOST_PATTERN = re.compile(r"^[^\s/:@\[\]]+$")
 
 
 def _looks_like_host(host: str) -> bool:
+    if ":" in host:
+        try:
+            return isinstance(ipaddress.ip_address(host), ipaddress.IPv6Address)
+        except ValueError:
+            return False
     return bool(_HOST_PATTERN.match(host)) and not host.startswith(".") and ".." not in host
 
 

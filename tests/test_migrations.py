@@ -1,0 +1,148 @@
+"""The same Alembic revisions build, tear down and rebuild the schema on both dialects."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from factdb.db import create_db_engine
+from factdb.models import Base
+from factdb.resources import migrations_dir
+from factdb.services.schema import (
+    SCHEMA_HEAD,
+    alembic_config,
+    current_revision,
+    downgrade,
+    script_head,
+    upgrade,
+)
+from tests.conftest import REPO_ROOT, PostgresServer, make_cli
+
+TABLES = {
+    "sources",
+    "claimants",
+    "claims",
+    "claim_tags",
+    "appearances",
+    "reviews",
+    "evidence",
+    "claim_history",
+}
+
+
+def test_schema_head_constant_matches_the_scripts() -> None:
+    assert script_head() == SCHEMA_HEAD
+
+
+def test_one_linear_history_with_dated_file_names() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert len(scripts.get_heads()) == 1
+    for script in scripts.walk_revisions():
+        assert script.path is not None
+        name = script.path.rsplit("/", 1)[-1]
+        assert name[:8].isdigit(), f"{name} should start with its date"
+        assert script.doc, f"{name} should say what it does"
+
+
+def test_alembic_ini_and_the_package_use_the_same_scripts() -> None:
+    ini = (REPO_ROOT / "alembic.ini").read_text(encoding="utf-8")
+    assert "script_location = %(here)s/migrations" in ini
+    packaged = sorted(path.name for path in (migrations_dir() / "versions").glob("*.py"))
+    checkout = sorted(path.name for path in (REPO_ROOT / "migrations" / "versions").glob("*.py"))
+    assert packaged == checkout
+
+
+def test_upgrade_downgrade_upgrade(empty_db_url: str) -> None:
+    engine = create_db_engine(empty_db_url)
+    try:
+        assert current_revision(engine=engine) is None
+        assert upgrade(engine=engine) == SCHEMA_HEAD
+        assert set(inspect(engine).get_table_names()) >= TABLES
+        assert downgrade(engine=engine, revision="base") is None
+        assert not TABLES & set(inspect(engine).get_table_names())
+        assert upgrade(engine=engine) == SCHEMA_HEAD
+        assert set(inspect(engine).get_table_names()) >= TABLES
+    finally:
+        engine.dispose()
+
+
+def test_no_drift_between_models_and_migrations(empty_db_url: str) -> None:
+    engine = create_db_engine(empty_db_url)
+    try:
+        upgrade(engine=engine)
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+            config = alembic_config(connection)
+            command.check(config)  # raises when autogenerate would produce operations
+    finally:
+        engine.dispose()
+
+
+def test_constraint_names_follow_the_naming_convention(db_url: str) -> None:
+    engine = create_db_engine(db_url)
+    try:
+        inspector = inspect(engine)
+        claims_fks = inspector.get_foreign_keys("claims")
+        assert [fk["name"] for fk in claims_fks] == ["fk_claims_claimant_id_claimants"]
+        assert {uq["name"] for uq in inspector.get_unique_constraints("sources")} == {
+            "uq_sources_url"
+        }
+        assert inspector.get_pk_constraint("claims")["name"] in {"pk_claims", None}
+    finally:
+        engine.dispose()
+
+
+def test_new_sqlite_database_is_created_on_first_command() -> None:
+    result = make_cli(None)("list")  # the default database in FACTDB_HOME
+    assert result.exit_code == 0, result.stderr
+    info = json.loads(make_cli(None)("info", "--format", "json").stdout)
+    assert info["revision"] == SCHEMA_HEAD
+    assert info["dialect"] == "sqlite"
+
+
+def test_sqlite_behind_head_is_upgraded_without_asking(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_db_engine(url)
+    upgrade(engine=engine)
+    downgrade(engine=engine, revision="base")
+    engine.dispose()
+    result = make_cli(url)("list")
+    assert result.exit_code == 0, result.stderr
+    assert make_cli(url)("db", "current").stdout.startswith(SCHEMA_HEAD)
+
+
+def test_server_database_behind_head_names_the_upgrade_command(
+    postgres_server: PostgresServer,
+) -> None:
+    url = postgres_server.create_database(migrated=False)
+    try:
+        cli = make_cli(url)
+        result = cli("list")
+        assert result.exit_code == 1
+        assert "factdb db upgrade" in result.stderr
+        assert "has no factdb schema yet" in result.stderr
+        assert cli("db", "upgrade").exit_code == 0
+        assert cli("db", "current").stdout.startswith(SCHEMA_HEAD)
+        assert cli("list").exit_code == 0
+    finally:
+        postgres_server.drop_database(url)
+
+
+def test_db_commands(empty_db_url: str) -> None:
+    cli = make_cli(empty_db_url)
+    assert cli("db", "current").stdout.startswith("base")
+    upgraded = cli("db", "upgrade")
+    assert upgraded.exit_code == 0
+    assert SCHEMA_HEAD in upgraded.stdout
+    refused = cli("db", "downgrade", "base", input="n\n")
+    assert refused.exit_code == 1
+    assert cli("db", "current").stdout.startswith(SCHEMA_HEAD)
+    assert cli("db", "downgrade", "base", "--yes").exit_code == 0
+    assert cli("db", "current").stdout.startswith("base")

@@ -1,0 +1,55 @@
+"""A non-editable install carries its migrations and seeds and works from any directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
+    completed = subprocess.run(
+        [str(arg) for arg in args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return completed.stdout
+
+
+def test_wheel_installs_and_runs_the_quick_start(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", wheels, REPO_ROOT, cwd=tmp_path)
+    wheel = next(wheels.glob("factdb-*.whl"))
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=True)
+    python = environment / "bin" / "python"
+    _run(python, "-m", "pip", "install", "--quiet", wheel, cwd=tmp_path)
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("FACTDB_", "PYTHON"))
+    }
+    env["FACTDB_HOME"] = str(tmp_path / "home")
+    factdb = environment / "bin" / "factdb"
+    assert "factdb" in _run(factdb, "--version", cwd=elsewhere, env=env)
+    _run(factdb, "db", "upgrade", cwd=elsewhere, env=env)
+    assert "new claims" in _run(factdb, "seed", cwd=elsewhere, env=env)
+    claims = json.loads(_run(factdb, "list", "--format", "json", cwd=elsewhere, env=env))
+    assert len(claims) >= 12
+    location = _run(python, "-c", "import factdb, sys; print(factdb.__file__)", cwd=elsewhere)
+    assert str(REPO_ROOT) not in location
