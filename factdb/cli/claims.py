@@ -18,7 +18,7 @@ from factdb.cli.options import (
     SourceFilter,
     StatusFilter,
     TagFilter,
-    claim_filter_fields,
+    claim_filter,
 )
 from factdb.domain import ClaimantKind, Stance, Status, choices
 
@@ -166,23 +166,20 @@ def list_claims(
 ) -> None:
     """List claims, oldest first, with optional filters."""
     from factdb.cli.render import claims_table
-    from factdb.schemas.claims import ClaimFilter
     from factdb.services.claims_query import iter_claims
     from factdb.services.export import ExportFormat, export_claims
 
-    claim_filter = ClaimFilter.model_validate(
-        claim_filter_fields(
-            status=status, claimant=claimant, source=source, tag=tag, since=since, limit=limit
-        )
+    selection = claim_filter(
+        status=status, claimant=claimant, source=source, tag=tag, since=since, limit=limit
     )
     with unit_of_work(ctx) as session:
         if output_format is ListFormat.TABLE:
-            claims_table(iter_claims(session=session, claim_filter=claim_filter))
+            claims_table(iter_claims(session=session, claim_filter=selection))
             return
         with output_stream(None) as stream:
             export_claims(
                 session=session,
-                claim_filter=claim_filter,
+                claim_filter=selection,
                 export_format=ExportFormat(output_format.value),
                 stream=stream,
             )
@@ -250,18 +247,15 @@ def export(
     limit: LimitOption = None,
 ) -> None:
     """Export claims as a CSV report (one row per claim), streamed."""
-    from factdb.schemas.claims import ClaimFilter
     from factdb.services.export import ExportFormat, export_claims
 
-    claim_filter = ClaimFilter.model_validate(
-        claim_filter_fields(
-            status=status, claimant=claimant, source=source, tag=tag, since=since, limit=limit
-        )
+    selection = claim_filter(
+        status=status, claimant=claimant, source=source, tag=tag, since=since, limit=limit
     )
     with unit_of_work(ctx) as session, output_stream(output) as stream:
         count = export_claims(
             session=session,
-            claim_filter=claim_filter,
+            claim_filter=selection,
             export_format=ExportFormat(output_format.value),
             stream=stream,
         )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from factdb.schemas.claims import ClaimFilter
 
 StatusFilter = Annotated[
     str | None,
@@ -37,7 +40,7 @@ class DetailFormat(StrEnum):
     JSON = "json"
 
 
-def claim_filter_fields(
+def claim_filter(
     *,
     status: str | None,
     claimant: str | None,
@@ -45,9 +48,11 @@ def claim_filter_fields(
     tag: str | None,
     since: str | None,
     limit: int | None,
-) -> dict[str, object]:
-    """The given filter options, for ``ClaimFilter.model_validate`` to check."""
-    fields = {
+) -> ClaimFilter:
+    """The filter options as a validated ``ClaimFilter``; options not given select everything."""
+    from factdb.schemas.claims import ClaimFilter
+
+    given = {
         "status": status,
         "claimant": claimant,
         "source": source,
@@ -55,4 +60,6 @@ def claim_filter_fields(
         "since": since,
         "limit": limit,
     }
-    return {name: value for name, value in fields.items() if value is not None}
+    return ClaimFilter.model_validate(
+        {key: value for key, value in given.items() if value is not None}
+    )

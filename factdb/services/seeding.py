@@ -51,18 +51,9 @@ def _seed_folder(session: Session, folder: Path, actor: str, summary: SeedSummar
     text = _read_text(folder / meta.text_file, meta.text_sha256)
     source = session.scalar(select(Source).where(Source.url == meta.url))
     if source is None:
-        source = create_source(
-            session=session,
-            source_in=SourceCreate(
-                url=meta.url,
-                title=meta.title,
-                publisher=meta.publisher,
-                author=meta.author,
-                published_at=meta.published_at,
-                language=meta.language,
-                text=text,
-            ),
-        )
+        fields = meta.model_dump(include=set(SourceCreate.model_fields) - {"text"})
+        source_in = SourceCreate.model_validate({**fields, "text": text})
+        source = create_source(session=session, source_in=source_in)
         summary.sources_created += 1
     elif source.text_sha256 != meta.text_sha256:
         raise SeedError(f"{folder.name}: source {source.id} has the same URL but another text")
