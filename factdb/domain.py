@@ -80,6 +80,17 @@ class HistoryAction(StrEnum):
     CREATED = "created"
     APPEARANCE_ADDED = "appearance_added"
     REVIEWED = "reviewed"
+    IMPORTED = "imported"
+
+
+class StatusBasis(StrEnum):
+    """How a review's status was reached from what the fact-checker published."""
+
+    GIVEN = "given"  # chosen by the reviewer, or carried by a factdb file
+    CUSTOM = "custom"  # the label, through the user's --rating-map
+    LABEL = "label"  # the label, through factdb's built-in table
+    RATING = "rating"  # the numeric rating on its published scale
+    UNMAPPED = "unmapped"  # nothing matched: status 'other', the label kept as published
 
 
 def choices(enum: type[StrEnum]) -> str:

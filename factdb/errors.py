@@ -48,3 +48,7 @@ class DatabaseError(FactdbError):
 
 class SeedError(FactdbError):
     """The seed data is inconsistent with itself or with the database."""
+
+
+class ImportFormatError(InvalidInputError):
+    """A file cannot be read as the format it was given as; the message says where."""

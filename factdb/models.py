@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -28,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from factdb.domain import ClaimantKind, HistoryAction, Stance, Status
+from factdb.domain import ClaimantKind, HistoryAction, Stance, Status, StatusBasis
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -75,7 +76,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _check_in(column: str, vocabulary: type[Status | ClaimantKind | Stance | HistoryAction]) -> str:
+def _check_in(
+    column: str, vocabulary: type[Status | ClaimantKind | Stance | HistoryAction | StatusBasis]
+) -> str:
     values = ", ".join(f"'{member.value}'" for member in vocabulary)
     return f"{column} IN ({values})"
 
@@ -200,6 +203,7 @@ class Review(Base):
     __tablename__ = "reviews"
     __table_args__ = (
         CheckConstraint(_check_in("status", Status), name="status"),
+        CheckConstraint(_check_in("status_basis", StatusBasis), name="status_basis"),
         Index("ix_reviews_claim_id_reviewed_at", "claim_id", "reviewed_at"),
     )
 
@@ -212,6 +216,15 @@ class Review(Base):
     reviewed_at: Mapped[datetime]
     url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the fact-checker published, kept as published; the status above is its normalisation.
+    status_basis: Mapped[str] = mapped_column(String(20), default=StatusBasis.GIVEN.value)
+    rating_value: Mapped[float | None] = mapped_column(Float)
+    best_rating: Mapped[float | None] = mapped_column(Float)
+    worst_rating: Mapped[float | None] = mapped_column(Float)
+    publisher: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    publisher_url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
+    title: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(LANGUAGE_LENGTH))
 
     claim: Mapped[Claim] = relationship(back_populates="reviews")
     evidence: Mapped[list[Evidence]] = relationship(order_by="Evidence.id", passive_deletes=True)

@@ -13,7 +13,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 from factdb.config import resolve_database_url
-from factdb.db import create_db_engine
+from factdb.db import create_db_engine, schema_change
 from factdb.models import Base, UTCDateTime
 
 config = context.config
@@ -58,7 +58,7 @@ def run_migrations_online() -> None:
             context.run_migrations()
         return
     engine = create_db_engine(resolve_database_url(config.get_main_option("sqlalchemy.url")))
-    with engine.begin() as owned_connection:
+    with schema_change(engine) as owned_connection:
         _configure(owned_connection)
         with context.begin_transaction():
             context.run_migrations()

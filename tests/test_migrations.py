@@ -9,7 +9,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from factdb.db import create_db_engine
 from factdb.models import Base
@@ -146,3 +146,49 @@ def test_db_commands(empty_db_url: str) -> None:
     assert cli("db", "current").stdout.startswith(SCHEMA_HEAD)
     assert cli("db", "downgrade", "base", "--yes").exit_code == 0
     assert cli("db", "current").stdout.startswith("base")
+
+
+ROWS_AT_0001 = [
+    "INSERT INTO claimants (id, name, name_key, kind, created_at) "
+    "VALUES (1, 'Jane Roe', 'jane roe', 'person', '2024-01-01 00:00:00')",
+    "INSERT INTO sources (id, url, text, text_sha256, created_at) "
+    "VALUES (1, 'https://news.example/a', 'Jane said x.', NULL, '2024-01-01 00:00:00')",
+    "INSERT INTO claims (id, uid, text, fingerprint, claimant_id, status, created_at, updated_at) "
+    "VALUES (1, '0123456789abcdef0123456789abcdef', 'x', 'f', 1, 'false', "
+    "'2024-01-01 00:00:00', '2024-01-02 00:00:00')",
+    "INSERT INTO claim_tags (claim_id, tag) VALUES (1, 'economy')",
+    "INSERT INTO appearances (id, claim_id, source_id, quote, quote_start, quote_end, created_at) "
+    "VALUES (1, 1, 1, 'x', 10, 11, '2024-01-01 00:00:00')",
+    "INSERT INTO reviews (id, claim_id, status, rating_label, reviewer, reviewed_at, created_at) "
+    "VALUES (1, 1, 'false', 'Pants on Fire', 'Ana', '2024-01-02 00:00:00', '2024-01-02 00:00:00')",
+    "INSERT INTO evidence (id, review_id, url, stance) "
+    "VALUES (1, 1, 'https://stats.example/', 'refutes')",
+    "INSERT INTO claim_history (id, claim_id, action, actor, at, changes) "
+    "VALUES (1, 1, 'reviewed', 'Ana', '2024-01-02 00:00:00', '{}')",
+]
+
+
+def test_upgrades_and_downgrades_keep_existing_rows(empty_db_url: str) -> None:
+    engine = create_db_engine(empty_db_url)
+    try:
+        upgrade(engine=engine, revision="0001")
+        with engine.begin() as connection:
+            for statement in ROWS_AT_0001:
+                connection.execute(text(statement))
+        assert upgrade(engine=engine) == SCHEMA_HEAD
+        with engine.connect() as connection:
+            review = connection.execute(
+                text("SELECT rating_label, status_basis, publisher FROM reviews")
+            ).one()
+            assert tuple(review) == ("Pants on Fire", "given", None)
+            evidence = connection.execute(text("SELECT count(*) FROM evidence")).scalar_one()
+            assert evidence == 1
+        assert downgrade(engine=engine, revision="0001") == "0001"
+        with engine.connect() as connection:
+            counts = [
+                connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                for table in ("claims", "reviews", "evidence", "appearances", "claim_history")
+            ]
+        assert counts == [1, 1, 1, 1, 1]
+    finally:
+        engine.dispose()

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from factdb import __version__
-from factdb.cli import claims, database, sources
+from factdb.cli import claims, database, interchange, sources
 from factdb.cli.context import state
 from factdb.cli.errors import FactdbGroup
 
@@ -59,7 +59,8 @@ app.command("verify")(claims.verify)
 app.command("list")(claims.list_claims)
 app.command("show")(claims.show)
 app.command("history")(claims.history)
-app.command("export")(claims.export)
+app.command("export")(interchange.export)
+app.command("import")(interchange.import_files)
 app.add_typer(claims.appearance_app, name="appearance")
 app.add_typer(sources.sources_app, name="source")
 app.command("seed")(database.seed)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -167,7 +165,7 @@ def list_claims(
     """List claims, oldest first, with optional filters."""
     from factdb.cli.render import claims_table
     from factdb.services.claims_query import iter_claims
-    from factdb.services.export import ExportFormat, export_claims
+    from factdb.services.export import ListingFormat, list_claims
 
     selection = claim_filter(
         status=status, claimant=claimant, source=source, tag=tag, since=since, limit=limit
@@ -177,10 +175,10 @@ def list_claims(
             claims_table(iter_claims(session=session, claim_filter=selection))
             return
         with output_stream(None) as stream:
-            export_claims(
+            list_claims(
                 session=session,
                 claim_filter=selection,
-                export_format=ExportFormat(output_format.value),
+                listing_format=ListingFormat(output_format.value),
                 stream=stream,
             )
 
@@ -223,44 +221,6 @@ def history(
             write_json_array(entries, stream)
     else:
         history_table(entries)
-
-
-class ExportFileFormat(StrEnum):
-    CSV = "csv"
-    JSONL = "jsonl"
-
-
-def export(
-    ctx: typer.Context,
-    output_format: Annotated[
-        ExportFileFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = ExportFileFormat.CSV,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write to this file (default: standard output)."),
-    ] = None,
-    status: StatusFilter = None,
-    claimant: ClaimantFilter = None,
-    source: SourceFilter = None,
-    tag: TagFilter = None,
-    since: SinceFilter = None,
-    limit: LimitOption = None,
-) -> None:
-    """Export claims as a CSV report (one row per claim), streamed."""
-    from factdb.services.export import ExportFormat, export_claims
-
-    selection = claim_filter(
-        status=status, claimant=claimant, source=source, tag=tag, since=since, limit=limit
-    )
-    with unit_of_work(ctx) as session, output_stream(output) as stream:
-        count = export_claims(
-            session=session,
-            claim_filter=selection,
-            export_format=ExportFormat(output_format.value),
-            stream=stream,
-        )
-    if output is not None:
-        typer.echo(f"exported {count:,} claims to {output}", err=True)
 
 
 @appearance_app.command("add")

@@ -55,12 +55,24 @@ def state(ctx: typer.Context) -> AppState:
 
 
 @contextmanager
-def unit_of_work(ctx: typer.Context) -> Iterator[Session]:
-    """A session in one transaction: committed if the command succeeds, rolled back otherwise."""
-    from factdb.db import transaction
+def unit_of_work(ctx: typer.Context, *, commit: bool = True) -> Iterator[Session]:
+    """A session in one transaction: committed if the command succeeds, rolled back otherwise.
 
-    with transaction(state(ctx).engine()) as session:
-        yield session
+    ``commit=False`` rolls back even on success: a dry run does all the work and keeps none.
+    """
+    from factdb.db import session_factory
+
+    with session_factory(state(ctx).engine())() as session:
+        transaction = session.begin()
+        try:
+            yield session
+        except BaseException:
+            transaction.rollback()
+            raise
+        if commit:
+            transaction.commit()
+        else:
+            transaction.rollback()
 
 
 @contextmanager

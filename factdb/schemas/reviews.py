@@ -6,9 +6,18 @@ from datetime import datetime
 
 from pydantic import Field, model_validator
 
-from factdb.domain import Stance, Status
+from factdb.domain import Stance, Status, StatusBasis
 from factdb.schemas.base import InputModel, ReadModel
-from factdb.schemas.types import Label, Name, Note, StatusValue, Title, Url, UtcDatetime
+from factdb.schemas.types import (
+    Label,
+    LanguageTag,
+    Name,
+    Note,
+    StatusValue,
+    Title,
+    Url,
+    UtcDatetime,
+)
 
 MAX_EVIDENCE_PER_REVIEW = 100
 
@@ -27,6 +36,14 @@ class ReviewCreate(InputModel):
     reviewed_at: UtcDatetime | None = None
     url: Url | None = None
     evidence: list[EvidenceCreate] = Field(default_factory=list, max_length=MAX_EVIDENCE_PER_REVIEW)
+    # What a fact-checker published, when the review comes from one (imports, or --publisher).
+    rating_value: float | None = None
+    best_rating: float | None = None
+    worst_rating: float | None = None
+    publisher: Name | None = None
+    publisher_url: Url | None = None
+    title: Title | None = None
+    language: LanguageTag | None = None
 
     @model_validator(mode="after")
     def _reviews_set_a_verdict(self) -> ReviewCreate:
@@ -55,3 +72,11 @@ class ReviewRead(ReadModel):
     reviewed_at: datetime
     url: str | None
     evidence: list[EvidenceRead]
+    status_basis: StatusBasis
+    rating_value: float | None
+    best_rating: float | None
+    worst_rating: float | None
+    publisher: str | None
+    publisher_url: str | None
+    title: str | None
+    language: str | None

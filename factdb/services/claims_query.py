@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from factdb.errors import NotFoundError
@@ -41,6 +41,21 @@ def iter_claims(
     *, session: Session, claim_filter: ClaimFilter, page_size: int = PAGE_SIZE
 ) -> Iterator[ClaimRead]:
     """Claims in id order, loaded a page at a time so memory stays flat however many there are."""
+    for claim in iter_claim_rows(session=session, claim_filter=claim_filter, page_size=page_size):
+        yield ClaimRead.model_validate(claim)
+
+
+def count_claims(*, session: Session, claim_filter: ClaimFilter) -> int:
+    """How many claims the filter selects (for progress bars), limit included."""
+    query = _filtered(session, claim_filter).with_only_columns(func.count(Claim.id))
+    total = session.scalar(query) or 0
+    return total if claim_filter.limit is None else min(total, claim_filter.limit)
+
+
+def iter_claim_rows(
+    *, session: Session, claim_filter: ClaimFilter, page_size: int = PAGE_SIZE
+) -> Iterator[Claim]:
+    """The ORM rows behind ``iter_claims``, with everything they own loaded page by page."""
     remaining = claim_filter.limit
     last_id = 0
     query = _filtered(session, claim_filter)
@@ -51,8 +66,7 @@ def iter_claims(
         ).all()
         if not page:
             return
-        for claim in page:
-            yield ClaimRead.model_validate(claim)
+        yield from page
         last_id = page[-1].id
         if remaining is not None:
             remaining -= len(page)

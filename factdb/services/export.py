@@ -1,38 +1,175 @@
-"""Exporting claims in the report formats."""
+"""Exporting claims: CSV reports, the JSON Lines backup and ClaimReview feeds, all streamed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TextIO
 
 from sqlalchemy.orm import Session
 
+from factdb.formats.claimreview import Organization, write_claimreview_feed
 from factdb.formats.csv_report import write_claims_csv
 from factdb.formats.jsonlines import write_json_array, write_jsonl
+from factdb.models import Appearance, Claim, Review, utcnow
 from factdb.schemas.claims import ClaimFilter, ClaimRead
+from factdb.schemas.interchange import (
+    ExportedAppearance,
+    ExportedClaim,
+    ExportedClaimant,
+    ExportedEvidence,
+    ExportedReview,
+    ExportedSource,
+)
 from factdb.schemas.rows import ClaimCsvRow
-from factdb.services.claims_query import iter_claims
+from factdb.services.claims_query import iter_claim_rows, iter_claims
 
 
 class ExportFormat(StrEnum):
     CSV = "csv"
+    JSONL = "jsonl"
+    CLAIMREVIEW = "claimreview"
+
+
+class ListingFormat(StrEnum):
     JSON = "json"
     JSONL = "jsonl"
+    CSV = "csv"
+
+
+@dataclass
+class ExportResult:
+    claims: int = 0
+    claim_reviews: int = 0
+    reviews_without_url: int = 0
+
+
+Tick = Callable[[], None]
 
 
 def export_claims(
-    *, session: Session, claim_filter: ClaimFilter, export_format: ExportFormat, stream: TextIO
-) -> int:
-    """Write the selected claims to the stream as they are read; returns how many were written."""
-    claims = iter_claims(session=session, claim_filter=claim_filter)
+    *,
+    session: Session,
+    claim_filter: ClaimFilter,
+    export_format: ExportFormat,
+    stream: TextIO,
+    organization: Organization | None = None,
+    on_claim: Tick | None = None,
+) -> ExportResult:
+    """Write the selected claims to the stream as they are read."""
+    rows = _ticking(iter_claim_rows(session=session, claim_filter=claim_filter), on_claim)
+    result = ExportResult()
     if export_format is ExportFormat.CSV:
-        return write_claims_csv(_csv_rows(claims), stream)
-    if export_format is ExportFormat.JSONL:
+        claims = (ClaimRead.model_validate(claim) for claim in rows)
+        result.claims = write_claims_csv((ClaimCsvRow.from_claim(c) for c in claims), stream)
+    elif export_format is ExportFormat.JSONL:
+        result.claims = write_jsonl(exported_claims(rows), stream)
+    else:
+        counted = _counting(exported_claims(rows), result)
+        stats = write_claimreview_feed(
+            counted, stream, organization=organization, date_modified=utcnow()
+        )
+        result.claim_reviews = stats.claim_reviews
+        result.reviews_without_url = stats.skipped_without_url
+    return result
+
+
+def list_claims(
+    *, session: Session, claim_filter: ClaimFilter, listing_format: ListingFormat, stream: TextIO
+) -> int:
+    """Claims shaped like ``show``'s JSON (with local ids), for reading rather than transfer."""
+    claims = iter_claims(session=session, claim_filter=claim_filter)
+    if listing_format is ListingFormat.CSV:
+        return write_claims_csv((ClaimCsvRow.from_claim(claim) for claim in claims), stream)
+    if listing_format is ListingFormat.JSONL:
         return write_jsonl(claims, stream)
     return write_json_array(claims, stream)
 
 
-def _csv_rows(claims: Iterator[ClaimRead]) -> Iterator[ClaimCsvRow]:
+def exported_claims(rows: Iterator[Claim]) -> Iterator[ExportedClaim]:
+    """Interchange records; a source's text goes with the first claim that cites it."""
+    sources_with_text_sent: set[int] = set()
+    for claim in rows:
+        yield _exported(claim, sources_with_text_sent)
+
+
+def _exported(claim: Claim, sent: set[int]) -> ExportedClaim:
+    claimant = claim.claimant
+    return ExportedClaim(
+        uid=claim.uid,
+        text=claim.text,
+        claimant=(
+            ExportedClaimant(
+                name=claimant.name, kind=claimant.kind, role=claimant.role, same_as=claimant.same_as
+            )
+            if claimant is not None
+            else None
+        ),
+        claim_date=claim.claim_date,
+        language=claim.language,
+        tags=[item.tag for item in claim.tags],
+        status=claim.status,
+        created_at=claim.created_at,
+        updated_at=claim.updated_at,
+        appearances=[_exported_appearance(item, sent) for item in claim.appearances],
+        reviews=[_exported_review(review) for review in claim.reviews],
+    )
+
+
+def _exported_appearance(appearance: Appearance, sent: set[int]) -> ExportedAppearance:
+    source = appearance.source
+    include_text = source.text is not None and source.id not in sent
+    if include_text:
+        sent.add(source.id)
+    return ExportedAppearance(
+        source=ExportedSource(
+            url=source.url,
+            title=source.title,
+            publisher=source.publisher,
+            author=source.author,
+            published_at=source.published_at,
+            language=source.language,
+            text_sha256=source.text_sha256,
+            text=source.text if include_text else None,
+        ),
+        quote=appearance.quote,
+        start=appearance.quote_start,
+        end=appearance.quote_end,
+    )
+
+
+def _exported_review(review: Review) -> ExportedReview:
+    return ExportedReview(
+        status=review.status,
+        status_basis=review.status_basis,
+        rating_label=review.rating_label,
+        rating_value=review.rating_value,
+        best_rating=review.best_rating,
+        worst_rating=review.worst_rating,
+        note=review.note,
+        reviewer=review.reviewer,
+        publisher=review.publisher,
+        publisher_url=review.publisher_url,
+        title=review.title,
+        language=review.language,
+        reviewed_at=review.reviewed_at,
+        url=review.url,
+        evidence=[
+            ExportedEvidence(url=link.url, title=link.title, stance=link.stance)
+            for link in review.evidence
+        ],
+    )
+
+
+def _ticking(rows: Iterator[Claim], tick: Tick | None) -> Iterator[Claim]:
+    for row in rows:
+        yield row
+        if tick is not None:
+            tick()
+
+
+def _counting(claims: Iterator[ExportedClaim], result: ExportResult) -> Iterator[ExportedClaim]:
     for claim in claims:
-        yield ClaimCsvRow.from_claim(claim)
+        result.claims += 1
+        yield claim

@@ -5,33 +5,21 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.domain import HistoryAction
-from factdb.models import Evidence, Review, utcnow
+from factdb.domain import HistoryAction, Status, StatusBasis
+from factdb.models import Claim, Evidence, Review, utcnow
 from factdb.schemas.reviews import ReviewCreate
 from factdb.services.claims_query import get_claim_row
 from factdb.services.history import record_history
 
 
 def add_review(*, session: Session, claim_id: int, review_in: ReviewCreate) -> Review:
+    """A reviewer's verdict on a claim, recorded in the claim's history."""
     claim = get_claim_row(session=session, claim_id=claim_id)
-    review = Review(
-        claim_id=claim.id,
-        status=review_in.status.value,
-        rating_label=review_in.label,
-        note=review_in.note,
-        reviewer=review_in.reviewer,
-        reviewed_at=review_in.reviewed_at or utcnow(),
-        url=review_in.url,
-        evidence=[
-            Evidence(url=link.url, title=link.title, stance=link.stance.value)
-            for link in review_in.evidence
-        ],
+    review = append_review(
+        session=session, claim=claim, review_in=review_in, status_basis=StatusBasis.GIVEN
     )
-    session.add(review)
-    session.flush()
     previous_status = claim.status
-    claim.status = _newest_status(session, claim.id)
-    claim.updated_at = utcnow()
+    refresh_status(session=session, claim=claim)
     record_history(
         session=session,
         claim_id=claim.id,
@@ -52,13 +40,44 @@ def add_review(*, session: Session, claim_id: int, review_in: ReviewCreate) -> R
     return review
 
 
-def _newest_status(session: Session, claim_id: int) -> str:
+def append_review(
+    *, session: Session, claim: Claim, review_in: ReviewCreate, status_basis: StatusBasis
+) -> Review:
+    """Store a review and its evidence; the caller refreshes the status and the history."""
+    review = Review(
+        claim_id=claim.id,
+        status=review_in.status.value,
+        status_basis=status_basis.value,
+        rating_label=review_in.label,
+        note=review_in.note,
+        reviewer=review_in.reviewer,
+        reviewed_at=review_in.reviewed_at or utcnow(),
+        url=review_in.url,
+        rating_value=review_in.rating_value,
+        best_rating=review_in.best_rating,
+        worst_rating=review_in.worst_rating,
+        publisher=review_in.publisher,
+        publisher_url=review_in.publisher_url,
+        title=review_in.title,
+        language=review_in.language,
+        evidence=[
+            Evidence(url=link.url, title=link.title, stance=link.stance.value)
+            for link in review_in.evidence
+        ],
+    )
+    session.add(review)
+    session.flush()
+    return review
+
+
+def refresh_status(*, session: Session, claim: Claim) -> None:
+    """Set the claim's status from its newest review and mark it updated."""
     # A review recorded today about last week comes after last week's reviews, not before them.
     newest = session.scalar(
         select(Review.status)
-        .where(Review.claim_id == claim_id)
+        .where(Review.claim_id == claim.id)
         .order_by(Review.reviewed_at.desc(), Review.id.desc())
         .limit(1)
     )
-    assert newest is not None, "called after a review was added"
-    return newest
+    claim.status = newest or Status.UNVERIFIED.value
+    claim.updated_at = utcnow()

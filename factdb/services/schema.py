@@ -12,13 +12,13 @@ from alembic.util import CommandError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from factdb.db import is_sqlite, mask_url
+from factdb.db import is_sqlite, mask_url, schema_change
 from factdb.errors import DatabaseError, InvalidInputError, SchemaOutOfDateError
 from factdb.resources import migrations_dir
 
 # The newest revision this code is written for. Checked on every command without loading the
 # migration scripts; a test keeps it equal to the scripts' head.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -84,7 +84,7 @@ def _revision_ids() -> set[str]:
 
 def _run(engine: Engine, operation: Callable[[Config], None], revision: str) -> None:
     try:
-        with engine.begin() as connection:
+        with schema_change(engine) as connection:
             operation(alembic_config(connection))
     except CommandError as error:
         raise InvalidInputError(f"revision {revision!r}: {error}") from None

@@ -1,0 +1,57 @@
+"""Which reader a file needs: by its name first, else by its first bytes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from factdb.errors import ImportFormatError
+
+
+class ImportFormat(StrEnum):
+    AUTO = "auto"
+    CSV = "csv"
+    TSV = "tsv"
+    JSONL = "jsonl"
+    CLAIMREVIEW = "claimreview"
+    GOOGLE_FACTCHECK = "google-factcheck"
+
+
+_BY_SUFFIX = {
+    ".csv": ImportFormat.CSV,
+    ".tsv": ImportFormat.TSV,
+    ".tab": ImportFormat.TSV,
+    ".jsonl": ImportFormat.JSONL,
+    ".ndjson": ImportFormat.JSONL,
+    ".html": ImportFormat.CLAIMREVIEW,
+    ".htm": ImportFormat.CLAIMREVIEW,
+    ".jsonld": ImportFormat.CLAIMREVIEW,
+}
+
+
+def detect_format(name: str, head: bytes, *, tabular: bool = False) -> ImportFormat:
+    """Guess the format of a file from its name and its first few kilobytes.
+
+    ``tabular``: the file is known to be CSV or TSV (its columns are mapped); only which one.
+    """
+    lowered = name.lower()
+    if tabular:
+        first_line = head.split(b"\n", 1)[0]
+        tabs_dominate = first_line.count(b"\t") > first_line.count(b",")
+        is_tsv = lowered.endswith((".tsv", ".tab")) or tabs_dominate
+        return ImportFormat.TSV if is_tsv else ImportFormat.CSV
+    for suffix, found in _BY_SUFFIX.items():
+        if lowered.endswith(suffix):
+            return found
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"<"):
+        return ImportFormat.CLAIMREVIEW
+    if b'"claimReview"' in head and b'"claims"' in head:
+        return ImportFormat.GOOGLE_FACTCHECK
+    if b"ClaimReview" in head:
+        return ImportFormat.CLAIMREVIEW
+    if text.startswith(b"{") and b'"text"' in head.split(b"\n", 1)[0]:
+        return ImportFormat.JSONL
+    raise ImportFormatError(
+        f"{name}: cannot tell its format; give --format "
+        "csv, tsv, jsonl, claimreview or google-factcheck"
+    )

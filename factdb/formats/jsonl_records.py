@@ -1,0 +1,49 @@
+"""JSON Lines in: one claim record per line, read line by line with a size limit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from factdb.errors import ImportFormatError
+from factdb.formats.records import RawRecord
+
+MAX_LINE_BYTES = 16 * 1024 * 1024
+
+
+def read_jsonl(stream: BinaryIO, *, name: str) -> Iterator[RawRecord]:
+    """Yield each non-blank line as a record; malformed lines stop the read with their number."""
+    number = 0
+    while True:
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            raise ImportFormatError(
+                f"{name}: line {number}: longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB"
+            )
+        if not line.strip():
+            continue
+        yield RawRecord(location=f"{name}: line {number}", data=_decode(line, name, number))
+
+
+def _decode(line: bytes, name: str, number: int) -> dict[str, object]:
+    try:
+        text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportFormatError(
+            f"{name}: line {number}: not UTF-8 (byte {error.start}: {error.reason})"
+        ) from None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFormatError(
+            f"{name}: line {number}, column {error.colno}: invalid JSON ({error.msg})"
+        ) from None
+    if not isinstance(value, dict):
+        raise ImportFormatError(
+            f"{name}: line {number}: expected a JSON object, found {type(value).__name__}"
+        )
+    return value

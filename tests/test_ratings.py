@@ -1,0 +1,542 @@
+"""Rating labels from many checkers and languages map to factdb statuses, with the rule recorded."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from factdb.domain import Status
+from factdb.errors import InvalidInputError
+from factdb.ratings import (
+    BUILTIN_LABELS,
+    LABEL_SOURCES,
+    RatingBasis,
+    RatingMapper,
+    RatingMatch,
+    normalize_label,
+)
+
+FACTCKBR = Path(__file__).resolve().parents[2] / "shared" / "data" / "factckbr" / "FACTCKBR.tsv"
+
+S = Status
+
+# What each scale or language publishes, and what factdb must make of it.
+SCALES: dict[str, list[tuple[str, Status]]] = {
+    "politifact": [
+        ("True", S.TRUE),
+        ("Mostly True", S.MOSTLY_TRUE),
+        ("Half True", S.MIXED),
+        ("Mostly False", S.MOSTLY_FALSE),
+        ("Barely True", S.MOSTLY_FALSE),
+        ("False", S.FALSE),
+        ("Pants on Fire", S.FALSE),
+        ("Pants on Fire!", S.FALSE),
+        ("Full Flop", S.OTHER),
+        ("Half Flip", S.OTHER),
+        ("No Flip", S.OTHER),
+    ],
+    "snopes": [
+        ("True", S.TRUE),
+        ("Mostly True", S.MOSTLY_TRUE),
+        ("Mixture", S.MIXED),
+        ("Mostly False", S.MOSTLY_FALSE),
+        ("False", S.FALSE),
+        ("Unproven", S.UNPROVEN),
+        ("Unfounded", S.UNPROVEN),
+        ("Outdated", S.OTHER),
+        ("Miscaptioned", S.MISLEADING),
+        ("Correct Attribution", S.TRUE),
+        ("Misattributed", S.FALSE),
+        ("Legend", S.FALSE),
+        ("Lost Legend", S.FALSE),
+        ("Satire", S.OTHER),
+        ("Labeled Satire", S.OTHER),
+        ("Scam", S.FALSE),
+        ("Fake", S.FALSE),
+        ("Research In Progress", S.IN_REVIEW),
+    ],
+    "en": [
+        ("Incorrect", S.FALSE),
+        ("Wrong", S.FALSE),
+        ("Inaccurate", S.FALSE),
+        ("Fabricated", S.FALSE),
+        ("Hoax", S.FALSE),
+        ("Altered", S.FALSE),
+        ("Manipulated", S.FALSE),
+        ("Doctored", S.FALSE),
+        ("Not true", S.FALSE),
+        ("Correct", S.TRUE),
+        ("Accurate", S.TRUE),
+        ("Verified", S.TRUE),
+        ("Partly false", S.MIXED),
+        ("Partially false", S.MIXED),
+        ("Half true", S.MIXED),
+        ("Partly true", S.MIXED),
+        ("Partially true", S.MIXED),
+        ("Mixed", S.MIXED),
+        ("Disputed", S.MIXED),
+        ("Needs context", S.MISLEADING),
+        ("Missing context", S.MISLEADING),
+        ("Out of context", S.MISLEADING),
+        ("Lacks context", S.MISLEADING),
+        ("Distorted", S.MISLEADING),
+        ("Spin", S.MISLEADING),
+        ("Exaggerated", S.MOSTLY_FALSE),
+        ("Exaggeration", S.MOSTLY_FALSE),
+        ("Unsupported", S.UNPROVEN),
+        ("Unsubstantiated", S.UNPROVEN),
+        ("No evidence", S.UNPROVEN),
+        ("Cannot be verified", S.UNPROVEN),
+        ("Can't be verified", S.UNPROVEN),
+        ("Unverifiable", S.UNPROVEN),
+        ("Insufficient evidence", S.UNPROVEN),
+        ("Satire", S.OTHER),
+        ("Four Pinocchios", S.FALSE),
+    ],
+    "pt": [
+        ("Falso", S.FALSE),
+        ("falsa", S.FALSE),
+        ("Falsos", S.FALSE),
+        ("Verdadeiro", S.TRUE),
+        ("Verdadeira", S.TRUE),
+        ("Verdade", S.TRUE),
+        ("Verdadeiro, mas", S.MOSTLY_TRUE),
+        ("Exagerado", S.MOSTLY_FALSE),
+        ("Exagerada", S.MOSTLY_FALSE),
+        ("Sem contexto", S.MISLEADING),
+        ("Fora de contexto", S.MISLEADING),
+        ("Falta contexto", S.MISLEADING),
+        ("Distorcido", S.MISLEADING),
+        ("distorcida", S.MISLEADING),
+        ("Enganoso", S.MISLEADING),
+        ("Enganosa", S.MISLEADING),
+        ("Impossível provar", S.UNPROVEN),
+        ("Impossivel provar", S.UNPROVEN),
+        ("Não é possível provar", S.UNPROVEN),
+        ("Insustentável", S.UNPROVEN),
+        ("Ainda é cedo para dizer", S.UNPROVEN),
+        ("Discutível", S.MIXED),
+        ("Subestimado", S.MIXED),
+        ("Subestimada", S.MIXED),
+        ("Impreciso", S.MIXED),
+        ("Imprecisa", S.MIXED),
+        ("Contraditório", S.MIXED),
+        ("De olho", S.IN_REVIEW),
+        ("Montagem", S.FALSE),
+        ("Sátira", S.OTHER),
+        ("Satira", S.OTHER),
+        ("Outros", S.OTHER),
+        ("Outro", S.OTHER),
+    ],
+    "es": [
+        ("Falso", S.FALSE),
+        ("Falsa", S.FALSE),
+        ("Verdadero", S.TRUE),
+        ("Cierto", S.TRUE),
+        ("Engañoso", S.MISLEADING),
+        ("Enganoso", S.MISLEADING),
+        ("Verdadero pero", S.MOSTLY_TRUE),
+        ("Impreciso", S.MIXED),
+        ("Exagerado", S.MOSTLY_FALSE),
+        ("Sin contexto", S.MISLEADING),
+        ("Falta contexto", S.MISLEADING),
+        ("Inchequeable", S.UNPROVEN),
+        ("No verificable", S.UNPROVEN),
+        ("Dudoso", S.UNPROVEN),
+        ("Parcialmente falso", S.MIXED),
+        ("Mayormente falso", S.MOSTLY_FALSE),
+        ("Mayormente verdadero", S.MOSTLY_TRUE),
+        ("Apresurado", S.UNPROVEN),
+    ],
+    "fr": [
+        ("Faux", S.FALSE),
+        ("Fausse", S.FALSE),
+        ("Vrai", S.TRUE),
+        ("Trompeur", S.MISLEADING),
+        ("Trompeuse", S.MISLEADING),
+        ("Plutôt vrai", S.MOSTLY_TRUE),
+        ("Plutôt faux", S.MOSTLY_FALSE),
+        ("Partiellement faux", S.MIXED),
+        ("Manque de contexte", S.MISLEADING),
+        ("Infondé", S.UNPROVEN),
+        ("Invérifiable", S.UNPROVEN),
+        ("Exagéré", S.MOSTLY_FALSE),
+        ("Inexact", S.FALSE),
+        ("Montage", S.FALSE),
+    ],
+    "de": [
+        ("Falsch", S.FALSE),
+        ("Richtig", S.TRUE),
+        ("Wahr", S.TRUE),
+        ("Irreführend", S.MISLEADING),
+        ("Größtenteils falsch", S.MOSTLY_FALSE),
+        ("Grösstenteils falsch", S.MOSTLY_FALSE),
+        ("Teilweise falsch", S.MIXED),
+        ("Größtenteils richtig", S.MOSTLY_TRUE),
+        ("Fehlender Kontext", S.MISLEADING),
+        ("Unbelegt", S.UNPROVEN),
+        ("Manipuliert", S.FALSE),
+        ("Frei erfunden", S.FALSE),
+        ("Stimmt nicht", S.FALSE),
+    ],
+    "ru": [
+        ("Ложь", S.FALSE),
+        ("Неправда", S.FALSE),
+        ("Фейк", S.FALSE),
+        ("Правда", S.TRUE),
+        ("Верно", S.TRUE),
+        ("Неверно", S.FALSE),
+        ("Частично правда", S.MIXED),
+        ("Полуправда", S.MIXED),
+        ("Скорее правда", S.MOSTLY_TRUE),
+        ("Скорее ложь", S.MOSTLY_FALSE),
+        ("Манипуляция", S.MISLEADING),
+        ("Вводит в заблуждение", S.MISLEADING),
+        ("Нет доказательств", S.UNPROVEN),
+        ("Искажение", S.MISLEADING),
+    ],
+    "ar": [
+        ("زائف", S.FALSE),
+        ("خطأ", S.FALSE),
+        ("خطا", S.FALSE),
+        ("كاذب", S.FALSE),
+        ("مضلل", S.MISLEADING),
+        ("مضللة", S.MISLEADING),
+        ("مُضلِّل", S.MISLEADING),
+        ("صحيح", S.TRUE),
+        ("حقيقي", S.TRUE),
+        ("صحيح جزئيا", S.MIXED),
+        ("صحيح جزئياً", S.MIXED),
+        ("خطأ جزئيا", S.MIXED),
+        ("غير دقيق", S.MIXED),
+        ("غير صحيح", S.FALSE),
+        ("مفبرك", S.FALSE),
+        ("بلا سياق", S.MISLEADING),
+        ("يفتقر للسياق", S.MISLEADING),
+        ("غير مثبت", S.UNPROVEN),
+        ("ساخر", S.OTHER),
+    ],
+}
+SCALE_CASES = [
+    pytest.param(label, status, id=f"{scale}-{label}")
+    for scale, cases in SCALES.items()
+    for label, status in cases
+]
+
+
+@pytest.mark.parametrize(("label", "status"), SCALE_CASES)
+def test_scale_labels_map_as_specified(label: str, status: Status) -> None:
+    assert RatingMapper().map(label) == RatingMatch(status, RatingBasis.LABEL)
+
+
+@pytest.mark.parametrize("status", [s for s in Status if s is not Status.UNVERIFIED])
+def test_factdb_names_read_back(status: Status) -> None:
+    mapper = RatingMapper()
+    assert mapper.map(status.display_name) == RatingMatch(status, RatingBasis.LABEL)
+    assert mapper.map(status.value) == RatingMatch(status, RatingBasis.LABEL)
+
+
+def test_unverified_is_not_a_verdict() -> None:
+    # "Unverified" is a claim nobody has reviewed yet, never the outcome of a review.
+    assert "unverified" not in BUILTIN_LABELS
+    assert Status.UNVERIFIED not in BUILTIN_LABELS.values()
+    assert RatingMapper().map("Unverified") == RatingMatch(Status.OTHER, RatingBasis.UNMAPPED)
+
+
+def test_table_keys_are_normalised_and_unambiguous() -> None:
+    statuses: defaultdict[str, set[Status]] = defaultdict(set)
+    for labels in LABEL_SOURCES.values():
+        for status, names in labels.items():
+            for name in names:
+                statuses[normalize_label(name)].add(status)
+    conflicts = {key: found for key, found in statuses.items() if len(found) > 1}
+    assert conflicts == {}
+    assert "" not in statuses
+    assert set(BUILTIN_LABELS) == set(statuses)
+    assert all(normalize_label(key) == key for key in BUILTIN_LABELS)
+
+
+def test_every_required_language_is_covered() -> None:
+    assert {"factdb", "politifact", "snopes", "en", "pt", "es", "fr", "de", "ru", "ar"} <= set(
+        LABEL_SOURCES
+    )
+
+
+@pytest.mark.parametrize(
+    "label", ["FALSO!", "falso", "Falso.", " fálso ", "«Falso»", "Falso ❌", "F\u0061lso\u200f"]
+)
+def test_labels_ignore_case_accents_and_punctuation(label: str) -> None:
+    assert RatingMapper().map(label) == RatingMatch(Status.FALSE, RatingBasis.LABEL)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ("  Mostly_TRUE!! ", "mostly true"),
+        ("Größtenteils", "grosstenteils"),
+        ("Impossi\u0301vel   provar", "impossivel provar"),
+        ("That's", "that s"),
+        ("أخرى", "اخري"),
+        ("مُضَلِّلَة", "مضلله"),
+        ("Ёлка", "елка"),
+        ("", ""),
+    ],
+)
+def test_normalize_label(raw: str, normalised: str) -> None:
+    assert normalize_label(raw) == normalised
+
+
+@pytest.mark.parametrize(
+    ("label", "status"),
+    [
+        ("False. No such policy exists", S.FALSE),
+        ("This is misleading because the chart omits 2020", S.MISLEADING),
+        ("Correct, but the figure is from 2019", S.MOSTLY_TRUE),
+        ("Mostly false: the figure is 4.1%, not 41%", S.MOSTLY_FALSE),
+        ("FALSE!!! This never happened", S.FALSE),
+        ("Verdadeiro, mas o número é de 2018", S.MOSTLY_TRUE),
+        ("Verdadeiro. O número é de 2018", S.TRUE),
+        ("This claim is false", S.FALSE),
+        ("That's not true.", S.FALSE),
+        ("It is exaggerated", S.MOSTLY_FALSE),
+        ("The claim is unproven so far", S.UNPROVEN),
+        ("Rating: Pants on Fire!", S.FALSE),
+        ("Verdict: this is a hoax", S.FALSE),
+        ("É falso que a vacina altere o DNA", S.FALSE),
+        ("C'est faux : la loi n'a pas changé", S.FALSE),
+        ("Es engañoso: la foto es de 2015", S.MISLEADING),
+        ("Das ist irreführend, weil…", S.MISLEADING),
+        ("Stimmt nicht ganz", S.MIXED),
+        ("Это ложь: документ поддельный", S.FALSE),
+        ("هذا الخبر غير صحيح", S.FALSE),
+        ("Partly false, as the photo is from 2012", S.MIXED),
+    ],
+)
+def test_sentence_ratings_use_the_leading_verdict(label: str, status: Status) -> None:
+    assert RatingMapper().map(label) == RatingMatch(status, RatingBasis.LABEL)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "<b>False</b>. The video&nbsp;was edited",
+        "<p class='verdict'>Falso</p>",
+        "&lt;b&gt;Falso&lt;/b&gt;",
+        'Falso. O vídeo foi edi<a href="https://exa',
+        "<!-- rating -->False",
+    ],
+)
+def test_html_fragments_are_stripped(label: str) -> None:
+    assert RatingMapper().map(label) == RatingMatch(Status.FALSE, RatingBasis.LABEL)
+
+
+@pytest.mark.parametrize(
+    ("value", "best", "worst", "status"),
+    [
+        (1, None, None, S.FALSE),
+        (5, None, None, S.TRUE),
+        (3, 5, 1, S.MIXED),
+        (8, 10, None, S.MOSTLY_TRUE),
+        (0, 4, 0, S.FALSE),
+        (2, 4, 0, S.MIXED),
+        (4, 4, 0, S.TRUE),
+        (1.5, 3, 1, S.MOSTLY_FALSE),
+        (3, 8, 0, S.MIXED),  # exactly 2.5 on 1..5: halves round up
+        (3.5, 5.0, 0.5, S.MOSTLY_TRUE),
+    ],
+)
+def test_numeric_rating_is_the_fallback(
+    value: float, best: float | None, worst: float | None, status: Status
+) -> None:
+    match = RatingMapper().map("Blorp", value, best_rating=best, worst_rating=worst)
+    assert match == RatingMatch(status, RatingBasis.RATING)
+
+
+@pytest.mark.parametrize(
+    ("value", "best", "worst"),
+    [
+        (6, 5, None),  # above best
+        (0, 5, None),  # below the default worst of 1
+        (3, 3, 3),  # empty scale
+        (2, 1, 5),  # inverted scale
+        (math.nan, None, None),
+        (math.inf, None, None),
+        (3, math.inf, None),
+        (3, None, -math.inf),
+        (0, 1e308, -1e308),  # span overflows
+    ],
+)
+def test_unusable_numbers_are_ignored(
+    value: float, best: float | None, worst: float | None
+) -> None:
+    match = RatingMapper().map(None, value, best_rating=best, worst_rating=worst)
+    assert match == RatingMatch(Status.OTHER, RatingBasis.UNMAPPED)
+
+
+def test_label_wins_over_number() -> None:
+    # A real AFP row: label "False" with ratingValue 5 of 5. The label is what readers saw.
+    assert RatingMapper().map("False", 5, 5, 1) == RatingMatch(Status.FALSE, RatingBasis.LABEL)
+
+
+@pytest.mark.parametrize("label", [None, "", "   ", "<b></b>", "!!!"])
+def test_blank_label_falls_through_to_the_number(label: str | None) -> None:
+    assert RatingMapper().map(label, 1, 5) == RatingMatch(Status.FALSE, RatingBasis.RATING)
+
+
+@pytest.mark.parametrize(
+    "label", ["Blorp", "Claim", "Rating:", "We looked into it", "Fact check", "Verdadeiramente"]
+)
+def test_unknown_labels_are_unmapped(label: str) -> None:
+    assert RatingMapper().map(label) == RatingMatch(Status.OTHER, RatingBasis.UNMAPPED)
+
+
+def test_overrides_beat_the_table() -> None:
+    mapper = RatingMapper({"Falso": Status.MISLEADING, "Meia-boca": Status.MIXED})
+    assert mapper.map("FALSO!") == RatingMatch(Status.MISLEADING, RatingBasis.CUSTOM)
+    assert mapper.map("Falso. O vídeo é de 2015") == RatingMatch(
+        Status.MISLEADING, RatingBasis.CUSTOM
+    )
+    assert mapper.map("meia boca") == RatingMatch(Status.MIXED, RatingBasis.CUSTOM)
+    assert mapper.map("Verdadeiro") == RatingMatch(Status.TRUE, RatingBasis.LABEL)
+
+
+def test_longer_builtin_verdict_beats_shorter_override() -> None:
+    # The most specific prefix wins: an override for "Verdadeiro" does not swallow "mas".
+    mapper = RatingMapper({"Verdadeiro": Status.TRUE})
+    assert mapper.map("Verdadeiro, mas é de 2018") == RatingMatch(
+        Status.MOSTLY_TRUE, RatingBasis.LABEL
+    )
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"Falso": Status.FALSE, "falso!": Status.MISLEADING},
+        {"!!!": Status.FALSE},
+        {"De olho": Status.UNVERIFIED},
+    ],
+)
+def test_bad_overrides_are_refused(overrides: dict[str, Status]) -> None:
+    with pytest.raises(InvalidInputError):
+        RatingMapper(overrides)
+
+
+def _write(tmp_path: Path, content: str | bytes) -> Path:
+    path = tmp_path / "ratings.csv"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="")
+    return path
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "label,status\nFalso,misleading\nMeia-boca,Mostly true\nQuase,mostly-true\n",
+        "Falso,misleading\r\nMeia-boca,mostly_true\r\n\r\nQuase,MOSTLY TRUE\r\n",
+        '\ufeffLabel,Status\nFalso,misleading\n"Meia-boca",mostly_true,,\nQuase,mostly_true',
+    ],
+    ids=["header", "no-header-crlf", "bom-quoted-trailing-commas"],
+)
+def test_from_csv(tmp_path: Path, content: str) -> None:
+    mapper = RatingMapper.from_csv(_write(tmp_path, content))
+    assert mapper.map("FALSO") == RatingMatch(Status.MISLEADING, RatingBasis.CUSTOM)
+    assert mapper.map("meia boca") == RatingMatch(Status.MOSTLY_TRUE, RatingBasis.CUSTOM)
+    assert mapper.map("Quase") == RatingMatch(Status.MOSTLY_TRUE, RatingBasis.CUSTOM)
+    assert mapper.map("Verdadeiro") == RatingMatch(Status.TRUE, RatingBasis.LABEL)
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "reason"),
+    [
+        ("label,status\nFalso,false\nMeia-boca,sorta\n", 3, "unknown status 'sorta'"),
+        ("Falso,false\nDe olho,unverified\n", 2, "not a review outcome"),
+        ("Falso,false\nMeia-boca\n", 2, "expected 2 fields"),
+        ("Falso,false\nA,b,c\n", 2, "expected 2 fields"),
+        ("Falso,false\n...,true\n", 2, "label is empty"),
+        ("Falso,false\nVerdadeiro,true\nfalso!,misleading\n", 3, "on line 1"),
+    ],
+)
+def test_from_csv_names_the_bad_line(tmp_path: Path, content: str, line: int, reason: str) -> None:
+    path = _write(tmp_path, content)
+    with pytest.raises(InvalidInputError, match=f"line {line}") as error:
+        RatingMapper.from_csv(path)
+    assert str(path) in str(error.value)
+    assert reason in str(error.value)
+
+
+def test_from_csv_rejects_invalid_utf8(tmp_path: Path) -> None:
+    path = _write(tmp_path, "Falso,false\nFa\xe7\xe3o,false\n".encode("latin-1"))
+    with pytest.raises(InvalidInputError, match="not UTF-8") as error:
+        RatingMapper.from_csv(path)
+    assert str(path) in str(error.value)
+    assert "line 2" in str(error.value)
+
+
+def test_from_csv_rejects_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError, match=r"missing\.csv"):
+        RatingMapper.from_csv(tmp_path / "missing.csv")
+    with pytest.raises(InvalidInputError, match="rating map"):
+        RatingMapper.from_csv(tmp_path)  # a directory
+
+
+def _float_or_none(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+@pytest.mark.skipif(not FACTCKBR.is_file(), reason=f"FACTCK.BR data not found at {FACTCKBR}")
+def test_factckbr_labels_are_covered() -> None:
+    mapper = RatingMapper()
+    with FACTCKBR.open(encoding="utf-8", newline="") as file:
+        rows = [row for row in csv.DictReader(file, delimiter="\t") if row["claimReviewed"].strip()]
+    mapped = [
+        mapper.map(
+            row["alternativeName"],
+            _float_or_none(row["ratingValue"]),
+            _float_or_none(row["bestRating"]),
+        )
+        for row in rows
+    ]
+    assert len(rows) > 1000
+    known = sum(match.status is not Status.OTHER for match in mapped)
+    assert known / len(rows) >= 0.97, f"{known} of {len(rows)} rows mapped"
+
+
+optional_floats = st.none() | st.floats() | st.integers(min_value=-(10**6), max_value=10**6)
+
+
+@given(
+    label=st.none() | st.text(),
+    value=optional_floats,
+    best=optional_floats,
+    worst=optional_floats,
+)
+def test_map_never_raises(
+    label: str | None, value: float | None, best: float | None, worst: float | None
+) -> None:
+    match = RatingMapper().map(label, value, best, worst)
+    assert isinstance(match.status, Status)
+    if match.basis is RatingBasis.UNMAPPED:
+        assert match.status is Status.OTHER
+    if match.basis is RatingBasis.RATING:
+        assert match.status.rating_value is not None
+
+
+@given(st.text(alphabet=st.sampled_from("<>/&;!b p a=\"'#x2Falso ")) | st.text())
+def test_html_like_text_never_raises(label: str) -> None:
+    RatingMapper().map(label)
+
+
+@given(st.text())
+def test_normalize_label_is_idempotent(text: str) -> None:
+    once = normalize_label(text)
+    assert normalize_label(once) == once
+    assert once == once.strip()
+    assert "  " not in once
