@@ -93,6 +93,21 @@ class StatusBasis(StrEnum):
     UNMAPPED = "unmapped"  # nothing matched: status 'other', the label kept as published
 
 
+class ExportFormat(StrEnum):
+    """The file formats ``factdb export`` writes."""
+
+    CSV = "csv"
+    JSONL = "jsonl"
+    CLAIMREVIEW = "claimreview"
+
+
+class OnError(StrEnum):
+    """What an import does with an invalid record."""
+
+    ABORT = "abort"  # nothing is written
+    SKIP = "skip"  # the valid records are imported, the invalid ones reported
+
+
 def choices(enum: type[StrEnum]) -> str:
     """The values of a vocabulary, for help texts and error messages."""
     return ", ".join(member.value for member in enum)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, nullcontext
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, BinaryIO
 
@@ -21,6 +20,7 @@ from factdb.cli.options import (
     TagFilter,
     claim_filter,
 )
+from factdb.domain import ExportFormat, OnError
 from factdb.errors import InvalidInputError
 from factdb.formats.detect import ImportFormat
 
@@ -34,23 +34,12 @@ SNIFF_BYTES = 64 * 1024
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 
 
-class ExportFileFormat(StrEnum):
-    CSV = "csv"
-    JSONL = "jsonl"
-    CLAIMREVIEW = "claimreview"
-
-
-class ErrorPolicy(StrEnum):
-    ABORT = "abort"
-    SKIP = "skip"
-
-
 def export(
     ctx: typer.Context,
     output_format: Annotated[
-        ExportFileFormat,
+        ExportFormat,
         typer.Option("--format", "-f", help="csv (report), jsonl (backup) or claimreview."),
-    ] = ExportFileFormat.CSV,
+    ] = ExportFormat.CSV,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to this file (default: standard output)."),
@@ -75,9 +64,8 @@ def export(
     from factdb.formats.claimreview import Organization
     from factdb.schemas.types import normalize_url
     from factdb.services.claims_query import count_claims
-    from factdb.services.export import ExportFormat, export_claims
+    from factdb.services.export import export_claims
 
-    export_format = ExportFormat(output_format.value)
     selection = claim_filter(
         status=status, claimant=claimant, source=source, tag=tag, since=since, limit=limit
     )
@@ -94,12 +82,12 @@ def export(
             result = export_claims(
                 session=session,
                 claim_filter=selection,
-                export_format=export_format,
+                export_format=output_format,
                 stream=stream,
                 organization=author,
                 on_claim=tick,
             )
-    if export_format is ExportFormat.CLAIMREVIEW:
+    if output_format is ExportFormat.CLAIMREVIEW:
         typer.echo(
             f"exported {result.claim_reviews:,} ClaimReviews of {result.claims:,} claims; "
             f"{result.reviews_without_url:,} reviews without a URL were left out",
@@ -131,8 +119,8 @@ def import_files(
         str | None, typer.Option(help="Language of claims that do not say (BCP 47).")
     ] = None,
     on_error: Annotated[
-        ErrorPolicy, typer.Option(help="abort: any bad record aborts all; skip: import the rest.")
-    ] = ErrorPolicy.ABORT,
+        OnError, typer.Option(help="abort: any bad record aborts all; skip: import the rest.")
+    ] = OnError.ABORT,
     rejects: Annotated[
         Path | None,
         typer.Option(help="With --on-error skip: write rejected records here (JSON Lines)."),
@@ -147,10 +135,9 @@ def import_files(
     from factdb.formats.jsonlines import write_jsonl
     from factdb.ratings import RatingMapper
     from factdb.schemas.types import normalize_language
-    from factdb.services.importing import ImportOptions, OnError, import_records
+    from factdb.services.importing import ImportOptions, import_records
 
-    policy = OnError(on_error.value)
-    if rejects is not None and policy is not OnError.SKIP:
+    if rejects is not None and on_error is not OnError.SKIP:
         raise InvalidInputError("--rejects needs --on-error skip")
     fields = _parse_mapping(mapping or [])
     try:
@@ -159,7 +146,7 @@ def import_files(
         raise InvalidInputError(f"language: {error}") from None
     options = ImportOptions(
         actor=current_actor(),
-        on_error=policy,
+        on_error=on_error,
         rating_mapper=RatingMapper.from_csv(rating_map) if rating_map else RatingMapper(),
         default_language=default_language,
     )

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from factdb.domain import Stance, StatusBasis
 from factdb.schemas.base import InputModel
-from factdb.schemas.sources import ClaimantCreate
+from factdb.schemas.sources import ClaimantCreate, SourceCreate
 from factdb.schemas.types import (
     ClaimText,
     IsoDate,
@@ -24,7 +24,6 @@ from factdb.schemas.types import (
     Name,
     Note,
     Quote,
-    SourceText,
     StatusValue,
     Tag,
     Title,
@@ -36,17 +35,10 @@ MAX_RECORD_APPEARANCES = 1_000
 MAX_RECORD_REVIEWS = 1_000
 
 
-class SourceRecord(InputModel):
-    url: Url
-    title: Title | None = None
-    publisher: Name | None = None
-    author: Name | None = None
-    published_at: UtcDatetime | None = None
-    language: LanguageTag | None = None
-    text_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+class SourceRecord(SourceCreate):
     # The full text travels with the first claim that cites the source in a file, not with
     # every claim, so a backup does not repeat an article once per claim.
-    text: SourceText | None = None
+    text_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 
 
 class AppearanceRecord(InputModel):

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from sqlalchemy.orm import Session
 
+from factdb.domain import ExportFormat
 from factdb.formats.claimreview import Organization, write_claimreview_feed
 from factdb.formats.csv_report import write_claims_csv
 from factdb.formats.jsonlines import write_json_array, write_jsonl
@@ -24,12 +25,6 @@ from factdb.schemas.interchange import (
 )
 from factdb.schemas.rows import ClaimCsvRow
 from factdb.services.claims_query import iter_claim_rows, iter_claims
-
-
-class ExportFormat(StrEnum):
-    CSV = "csv"
-    JSONL = "jsonl"
-    CLAIMREVIEW = "claimreview"
 
 
 class ListingFormat(StrEnum):

@@ -11,14 +11,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.domain import HistoryAction, Status, StatusBasis
+from factdb.domain import HistoryAction, OnError, Status, StatusBasis
 from factdb.errors import FactdbError, InvalidInputError
 from factdb.formats.records import RawRecord
 from factdb.models import Appearance, Claim, ClaimTag, Review, Source, utcnow
@@ -35,11 +34,6 @@ from factdb.services.sources import create_source
 
 UNKNOWN_REVIEWER = "unknown"
 TOP_UNMAPPED_LABELS = 10
-
-
-class OnError(StrEnum):
-    ABORT = "abort"
-    SKIP = "skip"
 
 
 class ImportRecordError(InvalidInputError):
