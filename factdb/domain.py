@@ -78,9 +78,13 @@ class HistoryAction(StrEnum):
     """What happened to a claim, as recorded in its append-only history."""
 
     CREATED = "created"
+    EDITED = "edited"
+    TAGGED = "tagged"
     APPEARANCE_ADDED = "appearance_added"
     REVIEWED = "reviewed"
     IMPORTED = "imported"
+    DELETED = "deleted"
+    RESTORED = "restored"
 
 
 class StatusBasis(StrEnum):

@@ -27,6 +27,9 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from factdb.domain import ClaimantKind, HistoryAction, Stance, Status, StatusBasis
@@ -144,6 +147,12 @@ class Claim(Base):
     status: Mapped[str] = mapped_column(String(20), default=Status.UNVERIFIED.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Every change to the row increments it, and an UPDATE applies only to the version it read,
+    # so two editors (or two processes) cannot overwrite each other without noticing.
+    version: Mapped[int] = mapped_column(Integer, server_default=sql_text("1"))
+    deleted_at: Mapped[datetime | None]
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declaration
 
     claimant: Mapped[Claimant | None] = relationship()
     tags: Mapped[list[ClaimTag]] = relationship(
