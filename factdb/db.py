@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from factdb.errors import InvalidInputError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_OPTION = "factdb_write"
 
 
 def parse_url(url: str) -> URL:
@@ -83,7 +84,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A write takes the write lock when it begins (IMMEDIATE), waiting up to the busy
+        # timeout for it; a deferred transaction that upgrades later can fail at once instead.
+        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 @contextmanager
@@ -126,8 +130,14 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def writer(engine: Engine) -> Engine:
+    """The engine, marked so that its transactions begin as writes."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
+def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """One unit of work: commits when the block ends normally, rolls everything back otherwise."""
-    with session_factory(engine)() as session, session.begin():
+    bind = writer(engine) if write else engine
+    with session_factory(bind)() as session, session.begin():
         yield session

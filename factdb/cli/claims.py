@@ -9,9 +9,11 @@ import typer
 from factdb.cli.context import output_stream, unit_of_work
 from factdb.cli.options import (
     ClaimantFilter,
+    DeletedOption,
     DetailFormat,
     LimitOption,
     ListFormat,
+    RawOption,
     SinceFilter,
     SourceFilter,
     StatusFilter,
@@ -158,9 +160,11 @@ def list_claims(
     tag: TagFilter = None,
     since: SinceFilter = None,
     limit: LimitOption = None,
+    include_deleted: DeletedOption = False,
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ListFormat.TABLE,
+    raw: RawOption = False,
 ) -> None:
     """List claims, oldest first, with optional filters."""
     from factdb.cli.render import claims_table
@@ -168,9 +172,15 @@ def list_claims(
     from factdb.services.export import ListingFormat, list_claims
 
     selection = claim_filter(
-        status=status, claimant=claimant, source=source, tag=tag, since=since, limit=limit
+        status=status,
+        claimant=claimant,
+        source=source,
+        tag=tag,
+        since=since,
+        limit=limit,
+        include_deleted=include_deleted,
     )
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, write=False) as session:
         if output_format is ListFormat.TABLE:
             claims_table(iter_claims(session=session, claim_filter=selection))
             return
@@ -180,6 +190,7 @@ def list_claims(
                 claim_filter=selection,
                 listing_format=ListingFormat(output_format.value),
                 stream=stream,
+                raw_csv=raw,
             )
 
 
@@ -194,7 +205,7 @@ def show(
     from factdb.cli.render import claim_text
     from factdb.services.claims_query import get_claim
 
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, write=False) as session:
         claim = get_claim(session=session, claim_id=claim_id)
     if output_format is DetailFormat.JSON:
         typer.echo(claim.model_dump_json(indent=2))
@@ -214,7 +225,7 @@ def history(
     from factdb.formats.jsonlines import write_json_array
     from factdb.services.history import claim_history
 
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, write=False) as session:
         entries = list(claim_history(session=session, claim_id=claim_id))
     if output_format is DetailFormat.JSON:
         with output_stream(None) as stream:
@@ -257,3 +268,105 @@ def appearance_add(
         )
         message = f"claim {claim_id} appears in source {appearance.source_id}{span}"
     typer.echo(message)
+
+
+def edit(
+    ctx: typer.Context,
+    claim_id: ClaimId,
+    text: Annotated[str | None, typer.Option(help="The corrected claim text.")] = None,
+    claimant: Annotated[str | None, typer.Option(help="The corrected claimant.")] = None,
+    claim_date: Annotated[
+        str | None, typer.Option("--claim-date", help="The corrected claim date (YYYY-MM-DD).")
+    ] = None,
+    tags: Annotated[list[str] | None, typer.Option("--tag", help="Add a tag; repeatable.")] = None,
+    untags: Annotated[
+        list[str] | None, typer.Option("--untag", help="Remove a tag; repeatable.")
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help="Why, for the history.")] = None,
+    expect_version: Annotated[
+        int | None,
+        typer.Option(help="Refuse unless the claim is still at this version (see `show`)."),
+    ] = None,
+    allow_duplicate: Annotated[
+        bool, typer.Option(help="Accept a text that another claim already has.")
+    ] = False,
+) -> None:
+    """Correct a claim; the history keeps the values before and after."""
+    from factdb.config import current_actor
+    from factdb.schemas.claims import ClaimUpdate
+    from factdb.services.editing import edit_claim
+
+    changes = ClaimUpdate.model_validate(
+        {
+            "text": text,
+            "claimant": {"name": claimant} if claimant is not None else None,
+            "claim_date": claim_date,
+            "add_tags": tags or [],
+            "remove_tags": untags or [],
+            "reason": reason,
+            "expect_version": expect_version,
+        }
+    )
+    with unit_of_work(ctx) as session:
+        changed = edit_claim(
+            session=session,
+            claim_id=claim_id,
+            changes=changes,
+            actor=current_actor(),
+            allow_duplicate=allow_duplicate,
+        )
+    fields = ", ".join(changed) if changed else "nothing (it already says that)"
+    typer.echo(f"claim {claim_id}: changed {fields}")
+
+
+def delete(
+    ctx: typer.Context,
+    claim_id: ClaimId,
+    reason: Annotated[str, typer.Option(help="Why it is deleted, for the history.")],
+    expect_version: Annotated[
+        int | None, typer.Option(help="Refuse unless the claim is still at this version.")
+    ] = None,
+) -> None:
+    """Hide a claim from listings and exports (a soft delete: it stays in the history)."""
+    from factdb.config import current_actor
+    from factdb.services.editing import delete_claim
+
+    why = _validated_reason(reason)
+    with unit_of_work(ctx) as session:
+        delete_claim(
+            session=session,
+            claim_id=claim_id,
+            reason=why,
+            actor=current_actor(),
+            expect_version=expect_version,
+        )
+    typer.echo(f"claim {claim_id} deleted; `factdb restore {claim_id}` brings it back")
+
+
+def restore(
+    ctx: typer.Context,
+    claim_id: ClaimId,
+    reason: Annotated[str | None, typer.Option(help="Why, for the history.")] = None,
+) -> None:
+    """Bring a deleted claim back."""
+    from factdb.config import current_actor
+    from factdb.services.editing import restore_claim
+
+    why = _validated_reason(reason) if reason is not None else None
+    with unit_of_work(ctx) as session:
+        restore_claim(session=session, claim_id=claim_id, reason=why, actor=current_actor())
+    typer.echo(f"claim {claim_id} restored")
+
+
+def _validated_reason(reason: str) -> str:
+    from pydantic import TypeAdapter, ValidationError
+
+    from factdb.errors import InvalidInputError
+    from factdb.schemas.types import Note
+
+    try:
+        value: str = TypeAdapter(Note).validate_python(reason)
+    except ValidationError as error:
+        message = error.errors()[0]["msg"].removeprefix("Value error, ")
+        raise InvalidInputError(f"reason: {message}") from None
+    return value

@@ -55,14 +55,18 @@ def state(ctx: typer.Context) -> AppState:
 
 
 @contextmanager
-def unit_of_work(ctx: typer.Context, *, commit: bool = True) -> Iterator[Session]:
+def unit_of_work(
+    ctx: typer.Context, *, write: bool = True, commit: bool = True
+) -> Iterator[Session]:
     """A session in one transaction: committed if the command succeeds, rolled back otherwise.
 
+    ``write=False`` for commands that only read (they then never wait for a writer on SQLite);
     ``commit=False`` rolls back even on success: a dry run does all the work and keeps none.
     """
-    from factdb.db import session_factory
+    from factdb.db import session_factory, writer
 
-    with session_factory(state(ctx).engine())() as session:
+    engine = state(ctx).engine()
+    with session_factory(writer(engine) if write else engine)() as session:
         transaction = session.begin()
         try:
             yield session

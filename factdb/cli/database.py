@@ -64,7 +64,7 @@ def info(
     from factdb.cli.render import info_text
     from factdb.services.info import database_info
 
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, write=False) as session:
         details = database_info(session=session)
     if output_format is DetailFormat.JSON:
         typer.echo(details.model_dump_json(indent=2))
@@ -94,3 +94,15 @@ def seed(
         f"seeded {summary.claims_created} new claims ({summary.claims_present} already present) "
         f"from {summary.sources_created + summary.sources_present} sources"
     )
+
+
+def backup(
+    ctx: typer.Context,
+    target: Annotated[Path, typer.Argument(help="The backup file to write.", dir_okay=False)],
+    overwrite: Annotated[bool, typer.Option(help="Replace the file if it exists.")] = False,
+) -> None:
+    """Make a consistent copy of a SQLite database, even while others write to it."""
+    from factdb.services.maintenance import backup_sqlite
+
+    result = backup_sqlite(engine=state(ctx).engine(), target=target, overwrite=overwrite)
+    typer.echo(f"backed up to {result.path} ({result.bytes:,} bytes)")

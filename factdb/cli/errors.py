@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -94,18 +95,34 @@ def validation_message(error: Any) -> str:
 
 def database_message(error: Any) -> str:
     from sqlalchemy.exc import IntegrityError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    if isinstance(error, StaleDataError):
+        return "the claim changed while this command ran; look at it again and try again"
 
     original = getattr(error, "orig", None)
     detail = str(original if original is not None else error).strip().splitlines()
     first = detail[0] if detail else type(error).__name__
     if isinstance(error, IntegrityError):
-        return _one_line(f"the database refused the change: {first}")
+        return _one_line(
+            f"the database refused the change ({first}); if another user changed "
+            "the same record at the same time, try again"
+        )
     if isinstance(error, OperationalError):
-        if "locked" in first or "could not serialize" in first or "deadlock" in first:
+        if any(word in first for word in ("locked", "could not serialize", "deadlock", "busy")):
             return _one_line(f"the database is busy ({first}); try again")
+        if "connection" in first or "connect" in first:
+            return _one_line(f"cannot reach the database: {first}")
         return _one_line(f"database error: {first}")
     return _one_line(f"database error: {first}")
 
 
+_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+(?P<at>@)", re.I)
+_DSN_PASSWORD = re.compile(r"(?P<head>password\s*=\s*)(?:'[^']*'|\S+)", re.I)
+
+
 def _one_line(text: str) -> str:
+    """One line, without any password a driver may have put in its message."""
+    text = _URL_PASSWORD.sub(r"\g<head>***\g<at>", text)
+    text = _DSN_PASSWORD.sub(r"\g<head>***", text)
     return " ".join(text.split())

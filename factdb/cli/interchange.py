@@ -13,7 +13,9 @@ import typer
 from factdb.cli.context import output_stream, unit_of_work
 from factdb.cli.options import (
     ClaimantFilter,
+    DeletedOption,
     LimitOption,
+    RawOption,
     SinceFilter,
     SourceFilter,
     StatusFilter,
@@ -58,6 +60,8 @@ def export(
     tag: TagFilter = None,
     since: SinceFilter = None,
     limit: LimitOption = None,
+    include_deleted: DeletedOption = False,
+    raw: RawOption = False,
 ) -> None:
     """Export claims: a CSV report, the JSON Lines backup, or a ClaimReview feed; streamed."""
     from factdb.cli.progress import progress
@@ -67,7 +71,13 @@ def export(
     from factdb.services.export import export_claims
 
     selection = claim_filter(
-        status=status, claimant=claimant, source=source, tag=tag, since=since, limit=limit
+        status=status,
+        claimant=claimant,
+        source=source,
+        tag=tag,
+        since=since,
+        limit=limit,
+        include_deleted=include_deleted,
     )
     author = None
     if organization:
@@ -76,7 +86,7 @@ def export(
         except ValueError as error:
             raise InvalidInputError(f"organization_url: {error}") from None
         author = Organization(name=organization.strip(), url=url)
-    with unit_of_work(ctx) as session, output_stream(output) as stream:
+    with unit_of_work(ctx, write=False) as session, output_stream(output) as stream:
         total = count_claims(session=session, claim_filter=selection)
         with progress("Exporting", total) as tick:
             result = export_claims(
@@ -86,6 +96,7 @@ def export(
                 stream=stream,
                 organization=author,
                 on_claim=tick,
+                raw_csv=raw,
             )
     if output_format is ExportFormat.CLAIMREVIEW:
         typer.echo(

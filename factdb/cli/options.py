@@ -26,6 +26,15 @@ SinceFilter = Annotated[
     typer.Option("--since", help="Only claims recorded on or after this ISO date or time (UTC)."),
 ]
 LimitOption = Annotated[int | None, typer.Option("--limit", help="At most this many claims.")]
+DeletedOption = Annotated[
+    bool, typer.Option("--include-deleted", help="Include soft-deleted claims.")
+]
+RawOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw", help="CSV: keep cells starting with = + - @ as they are (no formula escaping)."
+    ),
+]
 
 
 class ListFormat(StrEnum):
@@ -48,6 +57,7 @@ def claim_filter(
     tag: str | None,
     since: str | None,
     limit: int | None,
+    include_deleted: bool = False,
 ) -> ClaimFilter:
     """The filter options as a validated ``ClaimFilter``; options not given select everything."""
     from factdb.schemas.claims import ClaimFilter
@@ -59,6 +69,7 @@ def claim_filter(
         "tag": tag,
         "since": since,
         "limit": limit,
+        "include_deleted": include_deleted,
     }
     return ClaimFilter.model_validate(
         {key: value for key, value in given.items() if value is not None}

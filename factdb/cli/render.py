@@ -105,6 +105,8 @@ def claim_text(claim: ClaimRead) -> str:
         f"  Language:  {claim.language or '—'}",
         f"  Tags:      {', '.join(claim.tags) or '—'}",
         f"  Recorded:  {_plain_cell(claim.created_at)} (updated {_plain_cell(claim.updated_at)})",
+        f"  Version:   {claim.version}"
+        + (f"  (DELETED {_plain_cell(claim.deleted_at)})" if claim.deleted_at else ""),
         "",
         f"Appearances ({len(claim.appearances)})",
     ]
@@ -165,11 +167,20 @@ def _changes_summary(changes: dict[str, Any]) -> str:
             continue
         if isinstance(value, dict) and set(value) == {"before", "after"}:
             parts.append(f"{key}: {value['before']} → {value['after']}")
+        elif isinstance(value, dict):
+            inner = ", ".join(f"{name} {_listed(item)}" for name, item in value.items())
+            parts.append(f"{key}: {inner}")
         elif isinstance(value, list):
             parts.append(f"{key}: {', '.join(str(item) for item in value)}")
         else:
             parts.append(f"{key}: {preview(str(value), 60)}")
     return "; ".join(parts)
+
+
+def _listed(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
 
 
 def info_text(info: DatabaseInfo) -> str:

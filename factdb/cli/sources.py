@@ -88,7 +88,7 @@ def source_list(
 
     if output_format is ListFormat.CSV:
         raise InvalidInputError("source list has no csv format; use table, json or jsonl")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, write=False) as session:
         sources = list_sources(session=session, limit=limit)
         if output_format is ListFormat.TABLE:
             sources_table(sources)
@@ -110,7 +110,7 @@ def source_show(
     """Show a source's details (or, with --text, its full text)."""
     from factdb.services.sources import get_source, read_source
 
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, write=False) as session:
         source = get_source(session=session, ref=ref)
         details = read_source(session=session, source=source)
         full_text = source.text

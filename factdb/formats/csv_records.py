@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from factdb.errors import ImportFormatError
+from factdb.formats.csv_report import restore_cell
 from factdb.formats.records import RawRecord
 from factdb.schemas.rows import CSV_COLUMNS
 from factdb.schemas.types import TAG_SEPARATOR
@@ -68,6 +69,8 @@ def read_csv(
                 )
             fields = {field: row[index].strip() for index, field in columns.items()}
             if mapping is None:
+                # factdb's own report: undo its CSV-injection escaping to get the exact text.
+                fields = {field: restore_cell(value) for field, value in fields.items()}
                 yield RawRecord(location, _own_row(fields))
             else:
                 yield RawRecord(location, _mapped_row(fields))

@@ -1,4 +1,10 @@
-"""The CSV report: one row per claim, header first, written as the rows arrive."""
+"""The CSV report: one row per claim, header first, written as the rows arrive.
+
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+as a formula (CSV injection). Such cells are neutralised by default as OWASP advises, with a
+leading apostrophe, which spreadsheets show as text; ``neutralize_cell`` and ``restore_cell`` are
+exact inverses, so factdb re-imports its own reports without a change to the text.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,35 @@ from typing import TextIO
 
 from factdb.schemas.rows import CSV_COLUMNS, ClaimCsvRow
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
 
-def write_claims_csv(rows: Iterable[ClaimCsvRow], stream: TextIO) -> int:
+
+def neutralize_cell(value: str) -> str:
+    # Cells already starting with apostrophes before a formula character get one more, so that
+    # restoring removes exactly what was added.
+    if value.lstrip(ESCAPE).startswith(FORMULA_STARTS):
+        return ESCAPE + value
+    return value
+
+
+def restore_cell(value: str) -> str:
+    if value.startswith(ESCAPE) and value.lstrip(ESCAPE).startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def write_claims_csv(
+    rows: Iterable[ClaimCsvRow], stream: TextIO, *, neutralize: bool = True
+) -> int:
     """Write the header and the rows; returns how many rows were written."""
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow(row.model_dump(mode="json").values())
+        cells: list[object] = list(row.model_dump(mode="json").values())
+        if neutralize:
+            cells = [neutralize_cell(cell) if isinstance(cell, str) else cell for cell in cells]
+        writer.writerow(cells)
         count += 1
     return count

@@ -17,6 +17,7 @@ from factdb.schemas.types import (
     IsoDate,
     LanguageTag,
     Name,
+    Note,
     Quote,
     StatusValue,
     Tag,
@@ -77,6 +78,8 @@ class ClaimRead(ReadModel):
     reviews: list[ReviewRead]
     created_at: datetime
     updated_at: datetime
+    version: int
+    deleted_at: datetime | None
 
     @field_validator("tags", mode="before")
     @classmethod
@@ -97,3 +100,25 @@ class ClaimFilter(InputModel):
     tag: Tag | None = None
     since: UtcDatetime | None = None
     limit: int | None = Field(default=None, ge=1, le=MAX_LIST_LIMIT)
+    include_deleted: bool = False
+
+
+class ClaimUpdate(InputModel):
+    """A correction: only the fields given change; tags are added and removed by name."""
+
+    text: ClaimText | None = None
+    claimant: ClaimantCreate | None = None
+    claim_date: IsoDate | None = None
+    add_tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS_PER_CLAIM)
+    remove_tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS_PER_CLAIM)
+    reason: Note | None = None
+    expect_version: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> ClaimUpdate:
+        fields = (self.text, self.claimant, self.claim_date)
+        if all(value is None for value in fields) and not (self.add_tags or self.remove_tags):
+            raise ValueError("give at least one change (--text, --claimant, --claim-date, --tag…)")
+        if set(self.add_tags) & set(self.remove_tags):
+            raise ValueError("a tag cannot be added and removed at once")
+        return self

@@ -13,7 +13,7 @@ from factdb.models import Appearance, Claim, ClaimTag, Source, utcnow
 from factdb.schemas.claims import AppearanceCreate, ClaimCreate
 from factdb.schemas.types import fingerprint
 from factdb.services.claimants import get_or_create_claimant
-from factdb.services.claims_query import get_claim_row
+from factdb.services.claims_query import lock_claim_for_change
 from factdb.services.history import record_history
 from factdb.services.sources import get_or_create_source
 
@@ -78,7 +78,7 @@ def add_appearance(
     *, session: Session, claim_id: int, appearance_in: AppearanceCreate, actor: str
 ) -> Appearance:
     """Record that a known claim appeared in another source."""
-    claim = get_claim_row(session=session, claim_id=claim_id)
+    claim = lock_claim_for_change(session=session, claim_id=claim_id)
     source = get_or_create_source(session=session, ref=appearance_in.source)
     already = session.scalar(
         select(Appearance).where(Appearance.claim_id == claim.id, Appearance.source_id == source.id)

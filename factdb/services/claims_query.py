@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from factdb.errors import NotFoundError
+from factdb.errors import ConflictError, NotFoundError
 from factdb.models import Appearance, Claim, Claimant, ClaimTag, Review
 from factdb.schemas.claims import ClaimFilter, ClaimRead
 from factdb.services.claimants import name_key
@@ -27,6 +27,25 @@ def get_claim_row(*, session: Session, claim_id: int) -> Claim:
     claim = session.get(Claim, claim_id)
     if claim is None:
         raise NotFoundError(f"no claim with id {claim_id}")
+    return claim
+
+
+def lock_claim_for_change(*, session: Session, claim_id: int) -> Claim:
+    """The claim, locked until the transaction ends, so concurrent changes queue up behind it.
+
+    PostgreSQL takes a row lock (SELECT … FOR UPDATE); a SQLite write transaction is already
+    exclusive. A deleted claim is refused: it must be restored before it changes again.
+    """
+    claim = session.scalar(
+        select(Claim)
+        .where(Claim.id == claim_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if claim is None:
+        raise NotFoundError(f"no claim with id {claim_id}")
+    if claim.deleted_at is not None:
+        raise ConflictError(f"claim {claim_id} is deleted; `factdb restore {claim_id}` first")
     return claim
 
 
@@ -76,6 +95,8 @@ def iter_claim_rows(
 
 def _filtered(session: Session, claim_filter: ClaimFilter) -> Select[Claim]:
     query = select(Claim)
+    if not claim_filter.include_deleted:
+        query = query.where(Claim.deleted_at.is_(None))
     if claim_filter.status is not None:
         query = query.where(Claim.status == claim_filter.status.value)
     if claim_filter.claimant is not None:

@@ -51,13 +51,15 @@ def export_claims(
     stream: TextIO,
     organization: Organization | None = None,
     on_claim: Tick | None = None,
+    raw_csv: bool = False,
 ) -> ExportResult:
     """Write the selected claims to the stream as they are read."""
     rows = _ticking(iter_claim_rows(session=session, claim_filter=claim_filter), on_claim)
     result = ExportResult()
     if export_format is ExportFormat.CSV:
         claims = (ClaimRead.model_validate(claim) for claim in rows)
-        result.claims = write_claims_csv((ClaimCsvRow.from_claim(c) for c in claims), stream)
+        csv_rows = (ClaimCsvRow.from_claim(claim) for claim in claims)
+        result.claims = write_claims_csv(csv_rows, stream, neutralize=not raw_csv)
     elif export_format is ExportFormat.JSONL:
         result.claims = write_jsonl(exported_claims(rows), stream)
     else:
@@ -71,12 +73,18 @@ def export_claims(
 
 
 def list_claims(
-    *, session: Session, claim_filter: ClaimFilter, listing_format: ListingFormat, stream: TextIO
+    *,
+    session: Session,
+    claim_filter: ClaimFilter,
+    listing_format: ListingFormat,
+    stream: TextIO,
+    raw_csv: bool = False,
 ) -> int:
     """Claims shaped like ``show``'s JSON (with local ids), for reading rather than transfer."""
     claims = iter_claims(session=session, claim_filter=claim_filter)
     if listing_format is ListingFormat.CSV:
-        return write_claims_csv((ClaimCsvRow.from_claim(claim) for claim in claims), stream)
+        csv_rows = (ClaimCsvRow.from_claim(claim) for claim in claims)
+        return write_claims_csv(csv_rows, stream, neutralize=not raw_csv)
     if listing_format is ListingFormat.JSONL:
         return write_jsonl(claims, stream)
     return write_json_array(claims, stream)

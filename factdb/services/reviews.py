@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 from factdb.domain import HistoryAction, Status, StatusBasis
 from factdb.models import Claim, Evidence, Review, utcnow
 from factdb.schemas.reviews import ReviewCreate
-from factdb.services.claims_query import get_claim_row
+from factdb.services.claims_query import lock_claim_for_change
 from factdb.services.history import record_history
 
 
 def add_review(*, session: Session, claim_id: int, review_in: ReviewCreate) -> Review:
     """A reviewer's verdict on a claim, recorded in the claim's history."""
-    claim = get_claim_row(session=session, claim_id=claim_id)
+    claim = lock_claim_for_change(session=session, claim_id=claim_id)
     review = append_review(
         session=session, claim=claim, review_in=review_in, status_basis=StatusBasis.GIVEN
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from factdb.errors import ConflictError, InvalidInputError, NotFoundError
@@ -56,7 +57,15 @@ def get_or_create_source(*, session: Session, ref: str) -> Source:
     existing = _find_by_url(session, url)
     if existing is not None:
         return existing
-    return create_source(session=session, source_in=SourceCreate(url=url))
+    try:
+        # In a savepoint: if another writer records the same URL first, take theirs.
+        with session.begin_nested():
+            return create_source(session=session, source_in=SourceCreate(url=url))
+    except IntegrityError:
+        raced = _find_by_url(session, url)
+        if raced is None:
+            raise
+        return raced
 
 
 def read_source(*, session: Session, source: Source) -> SourceRead:
