@@ -1,0 +1,77 @@
+"""The desk role of the README: it adds and reviews, and cannot touch the audit trail."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
+
+from tests.conftest import REPO_ROOT, PostgresServer, make_cli
+
+GRANTS_MARKER = "<!-- desk-role-grants:"
+
+
+def _readme_grants() -> str:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    after = readme[readme.index(GRANTS_MARKER) :]
+    match = re.search(r"```sql\n(.*?)```", after, re.S)
+    assert match is not None, "the README lost its desk-role GRANTs"
+    return match.group(1)
+
+
+@pytest.fixture
+def desk(postgres_server: PostgresServer) -> Iterator[tuple[str, str]]:
+    """A migrated database, its owner's URL and the URL of a desk role set up as documented."""
+    owner_url = postgres_server.create_database(migrated=True)
+    role = f"factdb_desk_{uuid.uuid4().hex[:8]}"
+    grants = _readme_grants().replace("factdb_desk", role)
+    owner = create_engine(owner_url, isolation_level="AUTOCOMMIT")
+    with owner.connect() as connection:
+        for statement in filter(str.strip, grants.split(";")):
+            connection.execute(text(re.sub(r"--[^\n]*", "", statement)))
+    owner.dispose()
+    desk_url = make_url(owner_url).set(username=role).render_as_string(hide_password=False)
+    yield owner_url, desk_url
+    postgres_server.drop_database(owner_url)
+    with postgres_server.admin.connect() as connection:
+        connection.execute(text(f"DROP ROLE IF EXISTS {role}"))
+
+
+def test_desk_role_adds_and_reviews_but_cannot_rewrite(desk: tuple[str, str]) -> None:
+    owner_url, desk_url = desk
+    cli = make_cli(desk_url)
+    assert cli("seed").exit_code == 0
+    assert cli("add", "A new claim", "--source", "https://news.example/x").exit_code == 0
+    assert (
+        cli("verify", "1", "--status", "false", "--evidence", "https://e.example/").exit_code == 0
+    )
+    assert cli("edit", "1", "--tag", "checked", "--untag", "russia").exit_code == 0
+    assert cli("delete", "2", "--reason", "duplicate").exit_code == 0
+    assert cli("restore", "2").exit_code == 0
+    assert cli("export", "--format", "jsonl").exit_code == 0
+
+    engine = create_engine(desk_url)
+    try:
+        for statement in (
+            "UPDATE claim_history SET actor = 'someone else'",
+            "DELETE FROM reviews",
+            "UPDATE reviews SET status = 'true'",
+            "DELETE FROM claims",
+            "DROP TABLE claim_history",
+        ):
+            with (
+                pytest.raises(ProgrammingError, match=r"permission denied|must be owner"),
+                engine.begin() as connection,
+            ):
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
+    downgrade = cli("db", "downgrade", "base", "--yes")
+    assert downgrade.exit_code == 1
+    assert downgrade.stderr.startswith("Error: ")
+    assert make_cli(owner_url)("db", "current").stdout.startswith("0003")
