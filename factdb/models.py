@@ -75,6 +75,16 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+# Full-text search lives outside the models: SQLite's FTS5 table (and its shadow tables) and
+# PostgreSQL's generated tsvector column are made by migration 0004 in each dialect's own way.
+SEARCH_OBJECT_PREFIXES = ("claims_fts", "search_vector", "ix_claims_search_vector")
+
+
+def is_search_object(name: str) -> bool:
+    """Whether a table, column or index belongs to full-text search (so not to the models)."""
+    return name.startswith(SEARCH_OBJECT_PREFIXES)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -135,6 +145,8 @@ class Claim(Base):
         Index("ix_claims_claimant_id", "claimant_id"),
         Index("ix_claims_status", "status"),
         Index("ix_claims_created_at", "created_at"),
+        Index("ix_claims_language", "language"),
+        Index("ix_claims_claim_date", "claim_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

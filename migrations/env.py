@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from factdb.config import resolve_database_url
 from factdb.db import create_db_engine, schema_change
-from factdb.models import Base, UTCDateTime
+from factdb.models import Base, UTCDateTime, is_search_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -28,6 +28,10 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
     return False
 
 
+def _include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    return name is None or not is_search_object(name)
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -36,6 +40,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_name=_include_name,
     )
 
 

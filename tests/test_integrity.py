@@ -162,9 +162,12 @@ def test_raw_sql_cannot_rewrite_reviews_or_history(
     )
     engine = create_db_engine(db_url)
     try:
-        with pytest.raises(
-            (IntegrityError, OperationalError, InternalError, DatabaseError)
-        ) as raised, engine.begin() as connection:
+        with (
+            pytest.raises(
+                (IntegrityError, OperationalError, InternalError, DatabaseError)
+            ) as raised,
+            engine.begin() as connection,
+        ):
             connection.execute(text(statement))
         assert "append-only" in str(raised.value)
     finally:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from factdb import __version__
-from factdb.cli import claims, database, interchange, sources
+from factdb.cli import claims, database, discovery, interchange, sources
 from factdb.cli.context import state
 from factdb.cli.errors import FactdbGroup
 
@@ -64,6 +64,10 @@ app.command("delete")(claims.delete)
 app.command("restore")(claims.restore)
 app.command("export")(interchange.export)
 app.command("import")(interchange.import_files)
+app.command("search")(discovery.search)
+app.command("match")(discovery.match)
+app.command("dedupe")(discovery.dedupe)
+app.command("stats")(discovery.stats)
 app.add_typer(claims.appearance_app, name="appearance")
 app.add_typer(sources.sources_app, name="source")
 app.command("seed")(database.seed)

@@ -66,6 +66,7 @@ def add(
     from factdb.config import current_actor
     from factdb.schemas.claims import ClaimCreate
     from factdb.services.claims import create_claim
+    from factdb.services.matching import similar_to
 
     claim_in = ClaimCreate.model_validate(
         {
@@ -85,6 +86,13 @@ def add(
             allow_duplicate=allow_duplicate,
         )
         claim_id = claim.id
+        near = similar_to(session=session, claim_ids=[claim_id]).get(claim_id, [])
+    for hit in near:
+        typer.echo(
+            f"warning: claim {claim_id} reads like claim {hit.claim_id} (similarity "
+            f"{hit.score:.0f}): {hit.text[:80]}",
+            err=True,
+        )
     typer.echo(claim_id)
 
 

@@ -44,6 +44,11 @@ class ListFormat(StrEnum):
     CSV = "csv"
 
 
+class TableOrJson(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
 class DetailFormat(StrEnum):
     TEXT = "text"
     JSON = "json"

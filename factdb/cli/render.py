@@ -12,7 +12,7 @@ import typer
 if TYPE_CHECKING:
     from factdb.schemas.claims import ClaimRead
     from factdb.schemas.history import HistoryEntryRead
-    from factdb.schemas.info import DatabaseInfo
+    from factdb.schemas.info import DatabaseInfo, Stats
     from factdb.schemas.sources import SourceRead
 
 TEXT_PREVIEW = 80
@@ -181,6 +181,27 @@ def _listed(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+def stats_text(figures: Stats) -> str:
+    def block(title: str, counts: Iterable[tuple[str, int]]) -> list[str]:
+        items = list(counts)
+        if not items:
+            return []
+        width = max(len(name) for name, _ in items)
+        return [title, *(f"  {name:<{width}}  {count:>9,}" for name, count in items), ""]
+
+    lines = [
+        f"Claims: {figures.claims:,} ({figures.reviewed:,} reviewed, "
+        f"{figures.claims - figures.reviewed:,} unverified; {figures.deleted:,} deleted)",
+        "",
+    ]
+    lines += block("By status", figures.by_status.items())
+    lines += block("By language", figures.by_language.items())
+    lines += block("By month of the claim", figures.by_month.items())
+    lines += block("Top claimants", figures.top_claimants)
+    lines += block("Top sources", figures.top_sources)
+    return "\n".join(lines).rstrip()
 
 
 def info_text(info: DatabaseInfo) -> str:

@@ -9,7 +9,7 @@ exact inverses, so factdb re-imports its own reports without a change to the tex
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from factdb.schemas.rows import CSV_COLUMNS, ClaimCsvRow
@@ -33,16 +33,27 @@ def restore_cell(value: str) -> str:
 
 
 def write_claims_csv(
-    rows: Iterable[ClaimCsvRow], stream: TextIO, *, neutralize: bool = True
+    rows: Iterable[Sequence[object]], stream: TextIO, *, neutralize: bool = True
 ) -> int:
-    """Write the header and the rows; returns how many rows were written."""
+    """Write the header and the rows (cells in ``CSV_COLUMNS`` order); returns the row count."""
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
     for row in rows:
-        cells: list[object] = list(row.model_dump(mode="json").values())
-        if neutralize:
-            cells = [neutralize_cell(cell) if isinstance(cell, str) else cell for cell in cells]
-        writer.writerow(cells)
+        writer.writerow([_escaped(cell) for cell in row] if neutralize else row)
         count += 1
     return count
+
+
+def csv_cells(row: ClaimCsvRow) -> list[object]:
+    return list(row.model_dump(mode="json").values())
+
+
+def _escaped(cell: object) -> object:
+    # The cheap test first: most cells start with a letter or a digit.
+    if isinstance(cell, str) and cell[:1] in _RISKY_FIRST:
+        return neutralize_cell(cell)
+    return cell
+
+
+_RISKY_FIRST = frozenset((*FORMULA_STARTS, ESCAPE))

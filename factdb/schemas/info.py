@@ -12,3 +12,16 @@ class DatabaseInfo(BaseModel):
     head: str
     counts: dict[str, int]
     statuses: dict[str, int]
+
+
+class Stats(BaseModel):
+    """What ``factdb stats`` reports: live (not deleted) claims, counted several ways."""
+
+    claims: int
+    reviewed: int
+    deleted: int
+    by_status: dict[str, int]
+    by_language: dict[str, int]
+    by_month: dict[str, int]
+    top_claimants: list[tuple[str, int]]
+    top_sources: list[tuple[str, int]]

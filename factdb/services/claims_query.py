@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from factdb.errors import ConflictError, NotFoundError
@@ -94,24 +94,30 @@ def iter_claim_rows(
 
 
 def _filtered(session: Session, claim_filter: ClaimFilter) -> Select[Claim]:
-    query = select(Claim)
+    return select(Claim).where(*filter_criteria(session, claim_filter))
+
+
+def filter_criteria(session: Session, claim_filter: ClaimFilter) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of a claim filter, for any query that selects from ``claims``."""
+    criteria: list[ColumnElement[bool]] = []
     if not claim_filter.include_deleted:
-        query = query.where(Claim.deleted_at.is_(None))
+        criteria.append(Claim.deleted_at.is_(None))
     if claim_filter.status is not None:
-        query = query.where(Claim.status == claim_filter.status.value)
+        criteria.append(Claim.status == claim_filter.status.value)
     if claim_filter.claimant is not None:
-        query = query.join(Claim.claimant).where(
+        claimant_ids = select(Claimant.id).where(
             Claimant.name_key == name_key(claim_filter.claimant)
         )
+        criteria.append(Claim.claimant_id.in_(claimant_ids))
     if claim_filter.source is not None:
         source = get_source(session=session, ref=claim_filter.source)
-        query = query.where(
+        criteria.append(
             exists().where(Appearance.claim_id == Claim.id, Appearance.source_id == source.id)
         )
     if claim_filter.tag is not None:
-        query = query.where(
+        criteria.append(
             exists().where(ClaimTag.claim_id == Claim.id, ClaimTag.tag == claim_filter.tag)
         )
     if claim_filter.since is not None:
-        query = query.where(Claim.created_at >= claim_filter.since)
-    return query
+        criteria.append(Claim.created_at >= claim_filter.since)
+    return criteria

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -14,7 +14,7 @@ from factdb.formats.claimreview import Organization, write_claimreview_feed
 from factdb.formats.csv_report import write_claims_csv
 from factdb.formats.jsonlines import write_json_array, write_jsonl
 from factdb.models import Appearance, Claim, Review, utcnow
-from factdb.schemas.claims import ClaimFilter, ClaimRead
+from factdb.schemas.claims import ClaimFilter
 from factdb.schemas.interchange import (
     ExportedAppearance,
     ExportedClaim,
@@ -23,8 +23,8 @@ from factdb.schemas.interchange import (
     ExportedReview,
     ExportedSource,
 )
-from factdb.schemas.rows import ClaimCsvRow
 from factdb.services.claims_query import iter_claim_rows, iter_claims
+from factdb.services.csv_export import csv_report_rows
 
 
 class ListingFormat(StrEnum):
@@ -41,6 +41,7 @@ class ExportResult:
 
 
 Tick = Callable[[], None]
+T = TypeVar("T")
 
 
 def export_claims(
@@ -54,12 +55,12 @@ def export_claims(
     raw_csv: bool = False,
 ) -> ExportResult:
     """Write the selected claims to the stream as they are read."""
-    rows = _ticking(iter_claim_rows(session=session, claim_filter=claim_filter), on_claim)
     result = ExportResult()
+    rows = _ticking(iter_claim_rows(session=session, claim_filter=claim_filter), on_claim)
     if export_format is ExportFormat.CSV:
-        claims = (ClaimRead.model_validate(claim) for claim in rows)
-        csv_rows = (ClaimCsvRow.from_claim(claim) for claim in claims)
-        result.claims = write_claims_csv(csv_rows, stream, neutralize=not raw_csv)
+        report = _ticking(csv_report_rows(session=session, claim_filter=claim_filter), on_claim)
+        result.claims = write_claims_csv(report, stream, neutralize=not raw_csv)
+        return result
     elif export_format is ExportFormat.JSONL:
         result.claims = write_jsonl(exported_claims(rows), stream)
     else:
@@ -81,10 +82,10 @@ def list_claims(
     raw_csv: bool = False,
 ) -> int:
     """Claims shaped like ``show``'s JSON (with local ids), for reading rather than transfer."""
-    claims = iter_claims(session=session, claim_filter=claim_filter)
     if listing_format is ListingFormat.CSV:
-        csv_rows = (ClaimCsvRow.from_claim(claim) for claim in claims)
-        return write_claims_csv(csv_rows, stream, neutralize=not raw_csv)
+        report = csv_report_rows(session=session, claim_filter=claim_filter)
+        return write_claims_csv(report, stream, neutralize=not raw_csv)
+    claims = iter_claims(session=session, claim_filter=claim_filter)
     if listing_format is ListingFormat.JSONL:
         return write_jsonl(claims, stream)
     return write_json_array(claims, stream)
@@ -165,7 +166,7 @@ def _exported_review(review: Review) -> ExportedReview:
     )
 
 
-def _ticking(rows: Iterator[Claim], tick: Tick | None) -> Iterator[Claim]:
+def _ticking(rows: Iterator[T], tick: Tick | None) -> Iterator[T]:
     for row in rows:
         yield row
         if tick is not None:

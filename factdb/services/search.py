@@ -1,0 +1,88 @@
+"""Full-text search, ranked by relevance: SQLite FTS5 or PostgreSQL's tsvector.
+
+Any user string is safe: the query is cut into words and only words reach the search engine,
+so quotes, operators, parentheses and FTS syntax are just text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
+from sqlalchemy.orm import Session
+
+from factdb.models import Claim
+from factdb.schemas.claims import ClaimFilter
+from factdb.services.claims_query import filter_criteria
+
+MAX_QUERY_WORDS = 32
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+_fts = table("claims_fts", column("rowid"), column("rank"))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    claim_id: int
+    score: float
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a user's query, lower-cased, at most ``MAX_QUERY_WORDS``, without repeats."""
+    return list(dict.fromkeys(word.lower() for word in _WORD.findall(query)))[:MAX_QUERY_WORDS]
+
+
+def search_claims(
+    *,
+    session: Session,
+    query: str,
+    limit: int = 20,
+    claim_filter: ClaimFilter | None = None,
+    any_word: bool = False,
+) -> list[SearchHit]:
+    """Claims containing every word of the query (or any word), best match first."""
+    words = query_words(query)
+    if not words:
+        return []
+    criteria = filter_criteria(session, claim_filter or ClaimFilter())
+    if session.get_bind().dialect.name == "postgresql":
+        statement = _postgres(words, any_word, criteria)
+    else:
+        statement = _sqlite(words, any_word, criteria)
+    rows = session.execute(statement.limit(limit))
+    return [SearchHit(claim_id=claim_id, score=float(score)) for claim_id, score in rows]
+
+
+def _sqlite(
+    words: Sequence[str], any_word: bool, criteria: list[ColumnElement[bool]]
+) -> Select[int, float]:
+    # Every word as a quoted FTS5 string: no operator of the user's can reach the parser.
+    expression = (" OR " if any_word else " ").join(f'"{word}"' for word in words)
+    score = (-_fts.c.rank).label("score")  # FTS5's rank is bm25, lower is better
+    return (
+        select(Claim.id, score)
+        .select_from(_fts.join(Claim, Claim.id == _fts.c.rowid))
+        .where(text("claims_fts MATCH :expression").bindparams(expression=expression))
+        .where(*criteria)
+        .order_by(_fts.c.rank)
+    )
+
+
+def _postgres(
+    words: Sequence[str], any_word: bool, criteria: list[ColumnElement[bool]]
+) -> Select[int, float]:
+    # Words joined by & or |, each quoted as a lexeme: to_tsquery then sees no user syntax.
+    operator = " | " if any_word else " & "
+    expression = operator.join("'" + word.replace("'", "''") + "'" for word in words)
+    tsquery = func.to_tsquery("simple", func.factdb_unaccent(expression))
+    vector: ColumnElement[Any] = literal_column("claims.search_vector")
+    score = func.ts_rank_cd(vector, tsquery).label("score")
+    return (
+        select(Claim.id, score)
+        .where(vector.op("@@")(tsquery))
+        .where(*criteria)
+        .order_by(score.desc(), Claim.id)
+    )
