@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
+from factdb.services.schema import SCHEMA_HEAD
 from tests.conftest import REPO_ROOT, PostgresServer, make_cli
 
 GRANTS_MARKER = "<!-- desk-role-grants:"
@@ -74,4 +75,4 @@ def test_desk_role_adds_and_reviews_but_cannot_rewrite(desk: tuple[str, str]) ->
     downgrade = cli("db", "downgrade", "base", "--yes")
     assert downgrade.exit_code == 1
     assert downgrade.stderr.startswith("Error: ")
-    assert make_cli(owner_url)("db", "current").stdout.startswith("0003")
+    assert make_cli(owner_url)("db", "current").stdout.startswith(SCHEMA_HEAD)

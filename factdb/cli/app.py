@@ -18,6 +18,7 @@ app = typer.Typer(
     "verify them with evidence, export reports.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -36,6 +37,7 @@ def main_options(
         typer.Option(
             "--db",
             envvar="FACTDB_DB",
+            metavar="PATH_OR_URL",
             help="Database: a SQLite file path or a postgresql:// URL "
             "(default: factdb.sqlite3 in the user data directory).",
             show_envvar=True,

@@ -22,7 +22,9 @@ from factdb.cli.options import (
 )
 from factdb.domain import ClaimantKind, Stance, Status, choices
 
-appearance_app = typer.Typer(help="Record where known claims appeared.", no_args_is_help=True)
+appearance_app = typer.Typer(
+    help="Record where known claims appeared.", no_args_is_help=True, rich_markup_mode=None
+)
 
 ClaimId = Annotated[
     int, typer.Argument(metavar="ID", help="The claim's id.", min=1, show_default=False)

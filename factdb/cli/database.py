@@ -10,7 +10,11 @@ import typer
 from factdb.cli.context import state, unit_of_work
 from factdb.cli.options import DetailFormat
 
-db_app = typer.Typer(help="Manage the database schema (Alembic migrations).", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Manage the database schema (Alembic migrations).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
 
 @db_app.command("upgrade")

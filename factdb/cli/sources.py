@@ -12,7 +12,9 @@ from factdb.cli.options import DetailFormat, ListFormat
 from factdb.errors import InvalidInputError
 
 sources_app = typer.Typer(
-    help="Record and look up sources (articles, posts).", no_args_is_help=True
+    help="Record and look up sources (articles, posts).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
