@@ -28,16 +28,18 @@ TAG_SEPARATOR = ";"
 _ALLOWED_CONTROLS = frozenset("\n\r\t")
 
 
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def reject_unstorable(value: str) -> str:
-    for position, char in enumerate(value):
-        category = unicodedata.category(char)
-        if category == "Cs":
-            raise ValueError(f"contains a lone surrogate at character {position}")
-        if category == "Cc" and char not in _ALLOWED_CONTROLS:
-            raise ValueError(
-                f"contains control character U+{ord(char):04X} at character {position}"
-            )
-    return value
+    # One regular-expression scan, in C: this runs on every text of every imported record.
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return value
+    char, position = found.group(), found.start()
+    if unicodedata.category(char) == "Cs":
+        raise ValueError(f"contains a lone surrogate at character {position}")
+    raise ValueError(f"contains control character U+{ord(char):04X} at character {position}")
 
 
 def collapse_whitespace(value: str) -> str:

@@ -21,7 +21,16 @@ from itertools import islice
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, insert, select, tuple_, update
+from sqlalchemy import (
+    Executable,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from factdb.domain import HistoryAction, OnError, Status, StatusBasis
@@ -29,6 +38,7 @@ from factdb.errors import FactdbError, InvalidInputError
 from factdb.formats.records import RawRecord
 from factdb.models import (
     Appearance,
+    Base,
     Claim,
     Claimant,
     ClaimTag,
@@ -243,6 +253,12 @@ class _BatchImporter:
         if self.on_reject is not None:
             self.on_reject(RejectedRecord(location=raw.location, reason=reason, record=raw.data))
 
+    def _core(self, statement: Executable, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        """A multi-row statement in Core (the ORM's per-row bookkeeping is what a bulk load must
+        not pay for); returns the rows of its RETURNING clause, if it has one."""
+        result = self.session.connection().execute(statement, rows)
+        return [tuple(row) for row in result] if result.returns_rows else []
+
     # -- claimants and sources ----------------------------------------------------------------
 
     def _ensure_claimants(self, prepared: list[_Prepared]) -> None:
@@ -269,13 +285,11 @@ class _BatchImporter:
             if key not in self.claimant_ids and claimant is not None
         ]
         if missing:
-            created = self.session.execute(
-                insert(Claimant).returning(
-                    Claimant.name_key, Claimant.id, sort_by_parameter_order=True
-                ),
+            created = self._core(
+                insert(_table(Claimant)).returning(Claimant.name_key, Claimant.id),
                 missing,
             )
-            self.claimant_ids.update(created.all())
+            self.claimant_ids.update((key, claimant_id) for key, claimant_id in created)
 
     def _known_sources(self, valid: list[tuple[RawRecord, ClaimRecord]]) -> dict[str, _SourceInfo]:
         """Sources the batch cites that already exist, with their text where a quote needs it."""
@@ -314,11 +328,11 @@ class _BatchImporter:
                         "text_sha256": sha256_text(wanted.text),
                     }
         if new:
-            created = self.session.execute(
-                insert(Source).returning(Source.url, Source.id, sort_by_parameter_order=True),
+            created = self._core(
+                insert(_table(Source)).returning(Source.url, Source.id),
                 list(new.values()),
             )
-            self.source_ids.update(created.all())
+            self.source_ids.update((url, source_id) for url, source_id in created)
         for url, info in sources.items():
             if info.id is not None and info.from_record and info.text is not None:
                 # An existing source without text gets the text a record brought.
@@ -353,10 +367,11 @@ class _BatchImporter:
                 new_keys.append(key)
                 new_rows.append(self._claim_row(item, claimant_id))
         if new_rows:
-            created = self.session.execute(
-                insert(Claim).returning(Claim.id, sort_by_parameter_order=True), new_rows
-            ).scalars()
-            for key, claim_id in zip(new_keys, created, strict=True):
+            # Rows come back keyed by their unique uid: asking the database to return them in
+            # parameter order would make SQLite insert them one statement at a time.
+            ids = dict(self._core(insert(_table(Claim)).returning(Claim.uid, Claim.id), new_rows))
+            for key, row in zip(new_keys, new_rows, strict=True):
+                claim_id = ids[row["uid"]]
                 first, *again = pending[key]
                 targets[first] = _Target(claim_id=claim_id, created=True)
                 for index in again:
@@ -415,7 +430,7 @@ class _BatchImporter:
             if (claim_id, tag) not in present
         ]
         if rows:
-            self.session.execute(insert(ClaimTag), rows)
+            self._core(insert(_table(ClaimTag)), rows)
         for claim_id, tag in wanted:
             if (claim_id, tag) not in present:
                 targets[wanted[(claim_id, tag)]].tags_added.append(tag)
@@ -441,7 +456,7 @@ class _BatchImporter:
         present = self._existing_pairs(Appearance.claim_id, Appearance.source_id, rows)
         fresh = [row for pair, row in rows.items() if pair not in present]
         if fresh:
-            self.session.execute(insert(Appearance), fresh)
+            self._core(insert(_table(Appearance)), fresh)
         url_of = {source_id: url for url, source_id in self.source_ids.items()}
         for pair in rows:
             if pair not in present:
@@ -468,20 +483,34 @@ class _BatchImporter:
         fresh = [item for item in candidates if item[1] not in present]
         if not fresh:
             return set()
-        review_ids = self.session.execute(
-            insert(Review).returning(Review.id, sort_by_parameter_order=True),
+        inserted = self._core(
+            insert(_table(Review)).returning(
+                Review.id,
+                Review.claim_id,
+                Review.url,
+                Review.reviewer,
+                Review.rating_label,
+                Review.reviewed_at,
+            ),
             [row for _, _, row, _ in fresh],
-        ).scalars()
+        )
+        # Each fresh review's key is unique in the batch, so the key finds its new id.
+        ids = {
+            _review_key(claim_id, url, reviewer, label, reviewed_at): review_id
+            for review_id, claim_id, url, reviewer, label, reviewed_at in inserted
+        }
         evidence_rows: list[dict[str, Any]] = []
         touched: set[int] = set()
-        for (index, _, row, evidence), review_id in zip(fresh, review_ids, strict=True):
+        for index, _, row, evidence in fresh:
+            stored = (row["url"], row["reviewer"], row["rating_label"], row["reviewed_at"])
+            review_id = ids[_review_key(row["claim_id"], *stored)]
             evidence_rows.extend({**link, "review_id": review_id} for link in evidence)
             targets[index].reviews_added += 1
             touched.add(row["claim_id"])
             if row["status_basis"] == StatusBasis.UNMAPPED.value:
                 self.summary.unmapped_labels[row["rating_label"]] += 1
         if evidence_rows:
-            self.session.execute(insert(Evidence), evidence_rows)
+            self._core(insert(_table(Evidence)), evidence_rows)
         self.summary.reviews_added += len(fresh)
         return touched
 
@@ -516,15 +545,19 @@ class _BatchImporter:
     # -- status, version and history ------------------------------------------------------
 
     def _refresh_statuses(self, claim_ids: set[int]) -> None:
+        claims = _table(Claim)
+        statement = (
+            claims.update()
+            .where(claims.c.id == bindparam("target_id"))
+            .values(status=bindparam("new_status"))
+        )
         for chunk in _chunks(sorted(claim_ids)):
             newest = _newest_statuses(self.session, chunk)
-            for claim_id in chunk:
-                self.session.execute(
-                    update(Claim)
-                    .where(Claim.id == claim_id)
-                    .values(status=newest.get(claim_id, Status.UNVERIFIED.value))
-                    .execution_options(synchronize_session=False)
-                )
+            changes = [
+                {"target_id": claim_id, "new_status": newest.get(claim_id, "unverified")}
+                for claim_id in chunk
+            ]
+            self._core(statement, changes)
 
     def _record_history(self, targets: dict[int, _Target]) -> None:
         rows: list[dict[str, Any]] = []
@@ -554,7 +587,7 @@ class _BatchImporter:
                 }
             )
         if rows:
-            self.session.execute(insert(HistoryEntry), rows)
+            self._core(insert(_table(HistoryEntry)), rows)
         for chunk in _chunks(sorted(merged)):
             self.session.execute(
                 update(Claim)
@@ -562,6 +595,13 @@ class _BatchImporter:
                 .values(updated_at=utcnow(), version=Claim.version + 1)
                 .execution_options(synchronize_session=False)
             )
+
+
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 def _newest_statuses(session: Session, claim_ids: Sequence[int]) -> dict[int, str]:
