@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from factdb.db import mask_url
 from factdb.models import Appearance, Base, Claim, Claimant, Review, Source
 from factdb.schemas.info import DatabaseInfo
-from factdb.services.schema import SCHEMA_HEAD, current_revision
+from factdb.services.schema_check import SCHEMA_HEAD, stored_revision
 
 _COUNTED: dict[str, type[Base]] = {
     "claims": Claim,
@@ -35,7 +35,7 @@ def database_info(*, session: Session) -> DatabaseInfo:
     return DatabaseInfo(
         database=mask_url(url),
         dialect=engine.dialect.name,
-        revision=current_revision(engine=engine),
+        revision=stored_revision(engine=engine),
         head=SCHEMA_HEAD,
         counts=counts,
         statuses=statuses,

@@ -12,13 +12,10 @@ from alembic.util import CommandError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from factdb.db import is_sqlite, mask_url, schema_change
-from factdb.errors import DatabaseError, InvalidInputError, SchemaOutOfDateError
+from factdb.db import schema_change
+from factdb.errors import DatabaseError, InvalidInputError
 from factdb.resources import migrations_dir
-
-# The newest revision this code is written for. Checked on every command without loading the
-# migration scripts; a test keeps it equal to the scripts' head.
-SCHEMA_HEAD = "0004"
+from factdb.services.schema_check import SCHEMA_HEAD as SCHEMA_HEAD
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -47,31 +44,8 @@ def downgrade(*, engine: Engine, revision: str) -> str | None:
     return current_revision(engine=engine)
 
 
-def ensure_current(*, engine: Engine, auto_upgrade_sqlite: bool = True) -> None:
-    """Make sure the schema is what this code expects before any command touches data.
-
-    A SQLite file is the user's own and is brought up to date without asking; a shared server is
-    upgraded only on purpose, by whoever owns its schema.
-    """
-    revision = current_revision(engine=engine)
-    if revision == SCHEMA_HEAD:
-        return
-    if auto_upgrade_sqlite and is_sqlite(engine.url) and _known(revision):
-        upgrade(engine=engine)
-        return
-    database = mask_url(engine.url.render_as_string(hide_password=False))
-    if not _known(revision):
-        raise SchemaOutOfDateError(
-            f"the database {database} is at schema revision {revision}, which this factdb does not "
-            "know: upgrade factdb"
-        )
-    state = "has no factdb schema yet" if revision is None else f"is at revision {revision}"
-    raise SchemaOutOfDateError(
-        f"the database {database} {state}; factdb needs {SCHEMA_HEAD}: run `factdb db upgrade`"
-    )
-
-
-def _known(revision: str | None) -> bool:
+def known_revision(revision: str | None) -> bool:
+    """Whether the revision is one of the scripts' (or none: an empty database)."""
     if revision is None or revision == SCHEMA_HEAD:
         return True
     return revision in _revision_ids()
