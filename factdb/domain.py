@@ -57,6 +57,19 @@ BEST_RATING = 5
 WORST_RATING = 1
 
 
+# Ids are 32-bit integers in PostgreSQL; a larger number cannot name a row on either database.
+MAX_ID = 2**31 - 1
+
+
+def parse_id(ref: str) -> int | None:
+    """The id a reference names, or None when it is not a plain (ASCII) number in range."""
+    ref = ref.strip()
+    if not (ref.isascii() and ref.isdigit()):
+        return None
+    number = int(ref)
+    return number if 1 <= number <= MAX_ID else 0
+
+
 class ClaimantKind(StrEnum):
     """What sort of entity made a claim."""
 

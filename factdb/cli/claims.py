@@ -20,14 +20,15 @@ from factdb.cli.options import (
     TagFilter,
     claim_filter,
 )
-from factdb.domain import ClaimantKind, Stance, Status, choices
+from factdb.domain import MAX_ID, ClaimantKind, Stance, Status, choices
 
 appearance_app = typer.Typer(
     help="Record where known claims appeared.", no_args_is_help=True, rich_markup_mode=None
 )
 
 ClaimId = Annotated[
-    int, typer.Argument(metavar="ID", help="The claim's id.", min=1, show_default=False)
+    int,
+    typer.Argument(metavar="ID", help="The claim's id.", min=1, max=MAX_ID, show_default=False),
 ]
 
 

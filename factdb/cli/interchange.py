@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
@@ -143,7 +142,7 @@ def import_files(
     """Import claims and reviews from files; importing the same file twice adds nothing."""
     from factdb.cli.progress import progress
     from factdb.config import current_actor
-    from factdb.formats.jsonlines import write_jsonl
+    from factdb.formats.jsonlines import write_json_line
     from factdb.ratings import RatingMapper
     from factdb.schemas.types import normalize_language
     from factdb.services.importing import ImportOptions, import_records
@@ -170,7 +169,11 @@ def import_files(
             session=session,
             records=records,
             options=options,
-            on_reject=(lambda item: write_jsonl([item], reject_stream)) if reject_stream else None,
+            on_reject=(
+                (lambda item: write_json_line(item.model_dump(mode="python"), reject_stream))
+                if reject_stream
+                else None
+            ),
         )
     _print_summary(summary, len(files), rejects, dry_run)
 
@@ -257,9 +260,8 @@ def _head(stream: BinaryIO) -> bytes:
 
 def _open(path: Path) -> AbstractContextManager[BinaryIO]:
     if str(path) == "-":
-        # Standard input stays open for whoever owns it; it is read into memory once.
-        data = typer.get_binary_stream("stdin").read(MAX_DOCUMENT_BYTES + 1)
-        return nullcontext(io.BytesIO(data))
+        # Standard input is streamed like a file, and left open for whoever owns it.
+        return nullcontext(typer.get_binary_stream("stdin"))
     try:
         return path.open("rb")
     except OSError as error:

@@ -42,6 +42,8 @@ def _decode(line: bytes, name: str, number: int) -> dict[str, object]:
         raise ImportFormatError(
             f"{name}: line {number}, column {error.colno}: invalid JSON ({error.msg})"
         ) from None
+    except RecursionError:
+        raise ImportFormatError(f"{name}: line {number}: JSON nested too deeply") from None
     if not isinstance(value, dict):
         raise ImportFormatError(
             f"{name}: line {number}: expected a JSON object, found {type(value).__name__}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -33,3 +34,10 @@ def _indented(text: str, indent: int) -> str:
     pad = " " * indent
     # split("\n"), not splitlines(): JSON strings may hold U+2028 and other breaks verbatim.
     return "\n".join(pad + line for line in text.split("\n"))
+
+
+def write_json_line(value: object, stream: TextIO) -> None:
+    """One plain JSON value on a line, with non-ASCII escaped: data that was refused can hold
+    lone surrogates, which only an escaped form can carry."""
+    stream.write(json.dumps(value, ensure_ascii=True, default=str))
+    stream.write("\n")

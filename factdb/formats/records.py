@@ -87,10 +87,25 @@ def text_value(value: object) -> str | None:
     numbers, pydantic would read a date of ``2020`` as seconds since 1970.
     Blank text counts as absent.
     """
-    if isinstance(value, list):
-        return next((text for item in value if (text := text_value(item)) is not None), None)
-    if isinstance(value, dict):
-        return text_value(value.get("@value"))
+    # An explicit stack, not recursion: hostile documents nest lists thousands deep.
+    pending = [value]
+    for _ in range(_MAX_STEPS):
+        if not pending:
+            break
+        item = pending.pop()
+        if isinstance(item, list):
+            pending.extend(reversed(item))
+        elif isinstance(item, dict):
+            pending.append(item.get("@value"))
+        elif (text := _scalar_text(item)) is not None:
+            return text
+    return None
+
+
+_MAX_STEPS = 100_000
+
+
+def _scalar_text(value: object) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):

@@ -13,6 +13,7 @@ from factdb.schemas.base import InputModel, ReadModel
 from factdb.schemas.reviews import ReviewRead
 from factdb.schemas.sources import ClaimantCreate, ClaimantRead, SourceBrief
 from factdb.schemas.types import (
+    MAX_SOURCE_TEXT_LENGTH,
     ClaimText,
     IsoDate,
     LanguageTag,
@@ -33,7 +34,7 @@ class AppearanceCreate(InputModel):
 
     source: str = Field(min_length=1, max_length=2048)
     quote: Quote | None = None
-    start: int | None = Field(default=None, ge=0)
+    start: int | None = Field(default=None, ge=0, le=MAX_SOURCE_TEXT_LENGTH)
 
     @model_validator(mode="after")
     def _start_needs_quote(self) -> AppearanceCreate:
@@ -84,7 +85,8 @@ class ClaimRead(ReadModel):
     @field_validator("tags", mode="before")
     @classmethod
     def _tag_names(cls, value: Any) -> Any:
-        return [getattr(item, "tag", item) for item in value]
+        # Sorted here, not by the database, whose collation differs between servers.
+        return sorted(getattr(item, "tag", item) for item in value)
 
     @property
     def latest_review(self) -> ReviewRead | None:

@@ -17,6 +17,7 @@ from factdb.domain import Stance, StatusBasis
 from factdb.schemas.base import InputModel
 from factdb.schemas.sources import ClaimantCreate, SourceCreate
 from factdb.schemas.types import (
+    MAX_SOURCE_TEXT_LENGTH,
     ClaimText,
     IsoDate,
     Label,
@@ -44,8 +45,8 @@ class SourceRecord(SourceCreate):
 class AppearanceRecord(InputModel):
     source: SourceRecord
     quote: Quote | None = None
-    start: int | None = Field(default=None, ge=0)
-    end: int | None = Field(default=None, ge=0)
+    start: int | None = Field(default=None, ge=0, le=MAX_SOURCE_TEXT_LENGTH)
+    end: int | None = Field(default=None, ge=0, le=MAX_SOURCE_TEXT_LENGTH)
 
     @model_validator(mode="after")
     def _span_is_whole(self) -> AppearanceRecord:
@@ -68,9 +69,9 @@ class ReviewRecord(InputModel):
     status: StatusValue | None = None
     status_basis: StatusBasis | None = None
     rating_label: Label | None = None
-    rating_value: float | None = None
-    best_rating: float | None = None
-    worst_rating: float | None = None
+    rating_value: float | None = Field(default=None, allow_inf_nan=False)
+    best_rating: float | None = Field(default=None, allow_inf_nan=False)
+    worst_rating: float | None = Field(default=None, allow_inf_nan=False)
     note: Note | None = None
     reviewer: Name | None = None
     publisher: Name | None = None

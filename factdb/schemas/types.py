@@ -65,11 +65,21 @@ ClaimText = Annotated[
 ]
 """A claim's statement: trimmed, inner whitespace collapsed, 1 to 20,000 characters."""
 
+
+def _folds_within_limit(value: str) -> str:
+    # Names are unique in any case through their case-folded form, which can be longer
+    # ("ß" folds to "ss"); that form must fit the same limit.
+    if len(value.casefold()) > MAX_NAME_LENGTH:
+        raise ValueError(f"is too long once case-folded; the limit is {MAX_NAME_LENGTH:,}")
+    return value
+
+
 Name = Annotated[
     str,
     AfterValidator(reject_unstorable),
     AfterValidator(collapse_whitespace),
     _bounded(MAX_NAME_LENGTH),
+    AfterValidator(_folds_within_limit),
 ]
 """A person's, organisation's or reviewer's name, on one line."""
 
@@ -137,7 +147,11 @@ def normalize_url(value: str) -> str:
     if not host or not _looks_like_host(host):
         raise ValueError("a URL needs a valid host name")
     netloc = _netloc(parts.username, parts.password, host, port)
-    return urlunsplit((scheme, netloc, parts.path, parts.query, ""))
+    normalised = urlunsplit((scheme, netloc, parts.path, parts.query, ""))
+    if len(normalised) > MAX_URL_LENGTH:
+        # Lower-casing can lengthen a host ("İ" becomes two characters).
+        raise ValueError(f"a URL is limited to {MAX_URL_LENGTH} characters")
+    return normalised
 
 
 _HOST_PATTERN = re.compile(r"^[^\s/:@\[\]]+$")
@@ -197,7 +211,10 @@ def parse_aware_datetime(value: object) -> object:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"{value.isoformat()} is out of range in UTC") from None
     return value
 
 

@@ -59,9 +59,13 @@ def get_claim(*, session: Session, claim_id: int) -> ClaimRead:
 def iter_claims(
     *, session: Session, claim_filter: ClaimFilter, page_size: int = PAGE_SIZE
 ) -> Iterator[ClaimRead]:
-    """Claims in id order, loaded a page at a time so memory stays flat however many there are."""
-    for claim in iter_claim_rows(session=session, claim_filter=claim_filter, page_size=page_size):
-        yield ClaimRead.model_validate(claim)
+    """Claims in id order, loaded a page at a time so memory stays flat however many there are.
+
+    The filter is checked now (an unknown source fails before anything is printed); the rows
+    are read as the iterator is consumed.
+    """
+    rows = iter_claim_rows(session=session, claim_filter=claim_filter, page_size=page_size)
+    return (ClaimRead.model_validate(claim) for claim in rows)
 
 
 def count_claims(*, session: Session, claim_filter: ClaimFilter) -> int:
@@ -75,9 +79,15 @@ def iter_claim_rows(
     *, session: Session, claim_filter: ClaimFilter, page_size: int = PAGE_SIZE
 ) -> Iterator[Claim]:
     """The ORM rows behind ``iter_claims``, with everything they own loaded page by page."""
-    remaining = claim_filter.limit
-    last_id = 0
     query = _filtered(session, claim_filter)
+    return _pages(session, query, claim_filter.limit, page_size)
+
+
+def _pages(
+    session: Session, query: Select[Claim], limit: int | None, page_size: int
+) -> Iterator[Claim]:
+    remaining = limit
+    last_id = 0
     while remaining is None or remaining > 0:
         size = page_size if remaining is None else min(page_size, remaining)
         page = session.scalars(

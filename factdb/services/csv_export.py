@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from factdb.domain import Status
@@ -31,7 +31,13 @@ def csv_report_rows(
 ) -> Iterator[list[Any]]:
     """The report's rows, in claim id order, in the column order of ``CSV_COLUMNS``."""
     criteria = filter_criteria(session, claim_filter)
-    remaining = claim_filter.limit
+    return _report_pages(session, criteria, claim_filter.limit, page_size)
+
+
+def _report_pages(
+    session: Session, criteria: list[ColumnElement[bool]], limit: int | None, page_size: int
+) -> Iterator[list[Any]]:
+    remaining = limit
     last_id = 0
     while remaining is None or remaining > 0:
         size = page_size if remaining is None else min(page_size, remaining)
@@ -101,7 +107,7 @@ def _page_rows(session: Session, claims: Sequence[Any]) -> Iterator[list[Any]]:
             EVIDENCE_SEPARATOR.join(dict.fromkeys(evidence.get(claim_id, ()))),
             *(_appearance_cells(appearance) if appearance else ("",) * 7),
             appearance_counts.get(claim_id, 0),
-            TAG_SEPARATOR.join(tags.get(claim_id, ())),
+            TAG_SEPARATOR.join(sorted(tags.get(claim_id, ()))),
             review_counts.get(claim_id, 0),
             _iso(created),
             _iso(updated),

@@ -112,7 +112,7 @@ def _exported(claim: Claim, sent: set[int]) -> ExportedClaim:
         ),
         claim_date=claim.claim_date,
         language=claim.language,
-        tags=[item.tag for item in claim.tags],
+        tags=sorted(item.tag for item in claim.tags),
         status=claim.status,
         created_at=claim.created_at,
         updated_at=claim.updated_at,

@@ -353,11 +353,15 @@ class _BatchImporter:
         pending: dict[tuple[str, int | None], list[int]] = {}
         new_rows: list[dict[str, Any]] = []
         new_keys: list[tuple[str, int | None]] = []
+        pending_uids: dict[uuid.UUID, tuple[str, int | None]] = {}
         for index, item in enumerate(prepared):
             claimant_id = self.claimant_ids.get(item.claimant_key) if item.claimant_key else None
             key = (item.fingerprint, claimant_id)
-            existing = by_uid.get(item.record.uid) if item.record.uid else None
+            uid = item.record.uid
+            existing = by_uid.get(uid) if uid else None
             existing = existing or by_text.get(key)
+            if uid is not None and existing is None and uid in pending_uids:
+                key = pending_uids[uid]  # a uid names one claim, whatever its text says here
             if existing is not None:
                 targets[index] = _Target(claim_id=existing, created=False)
             elif key in pending:
@@ -366,6 +370,7 @@ class _BatchImporter:
                 pending[key] = [index]
                 new_keys.append(key)
                 new_rows.append(self._claim_row(item, claimant_id))
+                pending_uids[new_rows[-1]["uid"]] = key
         if new_rows:
             # Rows come back keyed by their unique uid: asking the database to return them in
             # parameter order would make SQLite insert them one statement at a time.

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from factdb.domain import parse_id
 from factdb.errors import ConflictError, InvalidInputError, NotFoundError
 from factdb.models import Appearance, Source
 from factdb.schemas.sources import SourceCreate, SourceRead
@@ -37,8 +38,9 @@ def create_source(*, session: Session, source_in: SourceCreate) -> Source:
 def get_source(*, session: Session, ref: str) -> Source:
     """The source with this id or URL."""
     ref = ref.strip()
-    if ref.isdigit():
-        source = session.get(Source, int(ref))
+    source_id = parse_id(ref)
+    if source_id is not None:
+        source = session.get(Source, source_id) if source_id else None
         if source is None:
             raise NotFoundError(f"no source with id {ref}")
         return source
@@ -51,7 +53,7 @@ def get_source(*, session: Session, ref: str) -> Source:
 def get_or_create_source(*, session: Session, ref: str) -> Source:
     """The source with this id or URL; an unknown URL becomes a new source with only its URL."""
     ref = ref.strip()
-    if ref.isdigit():
+    if parse_id(ref) is not None:
         return get_source(session=session, ref=ref)
     url = _url_or_invalid(ref)
     existing = _find_by_url(session, url)
