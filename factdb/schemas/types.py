@@ -7,6 +7,7 @@ import ipaddress
 import re
 import unicodedata
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Annotated
 from urllib.parse import urlsplit, urlunsplit
 
@@ -112,6 +113,12 @@ Quote = Annotated[str, AfterValidator(reject_unstorable), _bounded(MAX_CLAIM_LEN
 SourceText = Annotated[str, AfterValidator(reject_unstorable), _bounded(MAX_SOURCE_TEXT_LENGTH)]
 
 
+# Imports repeat the same tags, URLs and language tags thousands of times: the normalisers are
+# pure functions, so their results are cached.
+_CACHE_SIZE = 65_536
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def normalize_tag(value: str) -> str:
     tag = collapse_whitespace(reject_unstorable(value)).lower()
     if not tag:
@@ -126,6 +133,7 @@ def normalize_tag(value: str) -> str:
 Tag = Annotated[str, AfterValidator(normalize_tag)]
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def normalize_url(value: str) -> str:
     """Validate an http(s) URL; lower-case its scheme and host and drop the fragment."""
     candidate = value.strip()
@@ -178,6 +186,7 @@ def _netloc(username: str | None, password: str | None, host: str, port: int | N
 Url = Annotated[str, AfterValidator(normalize_url)]
 
 
+@lru_cache(maxsize=1_024)
 def normalize_language(value: str) -> str:
     import langcodes
 

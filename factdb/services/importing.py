@@ -428,7 +428,10 @@ class _BatchImporter:
             for index, item in enumerate(prepared)
             for tag in item.record.tags
         }
-        present = self._existing_pairs(ClaimTag.claim_id, ClaimTag.tag, wanted)
+        old = _preexisting(targets)
+        present = self._existing_pairs(
+            ClaimTag.claim_id, ClaimTag.tag, [pair for pair in wanted if pair[0] in old]
+        )
         rows = [
             {"claim_id": claim_id, "tag": tag}
             for claim_id, tag in wanted
@@ -458,7 +461,10 @@ class _BatchImporter:
                     "quote_end": end,
                     "created_at": utcnow(),
                 }
-        present = self._existing_pairs(Appearance.claim_id, Appearance.source_id, rows)
+        old = _preexisting(targets)
+        present = self._existing_pairs(
+            Appearance.claim_id, Appearance.source_id, [pair for pair in rows if pair[0] in old]
+        )
         fresh = [row for pair, row in rows.items() if pair not in present]
         if fresh:
             self._core(insert(_table(Appearance)), fresh)
@@ -482,7 +488,10 @@ class _BatchImporter:
                 row = _review_row(claim_id, record, status, basis, reviewer, label)
                 evidence = [link.model_dump(mode="json") for link in record.evidence]
                 candidates.append((index, key, row, evidence))
-        present = self._existing_review_keys({claim for _, (claim, *_), _, _ in candidates})
+        old = _preexisting(targets)
+        present = self._existing_review_keys(
+            {claim for _, (claim, *_), _, _ in candidates if claim in old}
+        )
         # Stored reviews without a URL are also keyed without their date, so an undated record
         # matches them whatever date it was given when first imported.
         fresh = [item for item in candidates if item[1] not in present]
@@ -600,6 +609,12 @@ class _BatchImporter:
                 .values(updated_at=utcnow(), version=Claim.version + 1)
                 .execution_options(synchronize_session=False)
             )
+
+
+def _preexisting(targets: dict[int, _Target]) -> set[int]:
+    """Claims that existed before this batch: only they can already own tags, sources, reviews."""
+    created = {target.claim_id for target in targets.values() if target.created}
+    return {target.claim_id for target in targets.values()} - created
 
 
 def _table(model: type[Base]) -> Table:
