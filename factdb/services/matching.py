@@ -1,6 +1,6 @@
 """Has this been checked already? Claims similar to a text, and clusters of likely duplicates.
 
-Candidates come from full-text search on the text's most distinctive words (the longest ones,
+Candidates come from full-text search on the text's five most distinctive words (the longest,
 a cheap stand-in for the rarest), then rapidfuzz scores them 0-100 on their sorted words, so
 reordered wording costs little.
 """
@@ -22,7 +22,7 @@ from factdb.services.history import record_history
 from factdb.services.search import query_words, search_claims
 
 CANDIDATES = 200
-KEY_WORDS = 8
+KEY_WORDS = 5
 NEAR_DUPLICATE_SCORE = 90.0
 
 
