@@ -92,6 +92,18 @@ def test_url_normalisation(scheme: str, host: str, path: str, fragment: str) -> 
     assert normalize_url(url) == url
 
 
+@given(st.characters(codec=None))
+def test_url_rejects_exactly_spaces_and_control_characters(char: str) -> None:
+    raw = f"https://example.com/a{char}b"
+    forbidden = char.isspace() or unicodedata.category(char) in {"Cc", "Cs"}
+    try:
+        normalize_url(raw)
+    except ValueError as error:
+        assert forbidden or "spaces or control" not in str(error)
+        return
+    assert not forbidden
+
+
 @given(st.text(max_size=200))
 def test_url_validator_only_raises_value_errors(raw: str) -> None:
     try:

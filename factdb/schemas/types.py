@@ -133,6 +133,11 @@ def normalize_tag(value: str) -> str:
 Tag = Annotated[str, AfterValidator(normalize_tag)]
 
 
+# Exactly the characters for which str.isspace() holds or whose category is Cc or Cs, found in
+# one C-level scan instead of a Python loop over every character of every imported URL.
+_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def normalize_url(value: str) -> str:
     """Validate an http(s) URL; lower-case its scheme and host and drop the fragment."""
@@ -141,7 +146,7 @@ def normalize_url(value: str) -> str:
         raise ValueError("a URL must not be empty")
     if len(candidate) > MAX_URL_LENGTH:
         raise ValueError(f"a URL is limited to {MAX_URL_LENGTH} characters")
-    if any(char.isspace() or unicodedata.category(char) in {"Cc", "Cs"} for char in candidate):
+    if _URL_FORBIDDEN.search(candidate):
         raise ValueError("a URL must not contain spaces or control characters")
     try:
         parts = urlsplit(candidate)

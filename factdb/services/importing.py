@@ -26,7 +26,6 @@ from sqlalchemy import (
     Table,
     bindparam,
     func,
-    insert,
     select,
     tuple_,
     update,
@@ -51,6 +50,7 @@ from factdb.models import (
 from factdb.ratings import RatingMapper
 from factdb.schemas.interchange import AppearanceRecord, ClaimRecord, RejectedRecord, ReviewRecord
 from factdb.schemas.types import fingerprint, sha256_text
+from factdb.services.bulk import BulkWriter
 from factdb.services.claimants import name_key
 from factdb.services.claims import locate_quote
 
@@ -163,10 +163,14 @@ class _BatchImporter:
         self.on_reject = on_reject
         self.claimant_ids: dict[str, int] = {}
         self.source_ids: dict[str, int] = {}
+        self.writer = BulkWriter(session.connection())
+        # One timestamp per batch: its rows were written together, and one value converts once.
+        self.now = utcnow()
 
     # -- one batch ---------------------------------------------------------------------------
 
     def import_batch(self, batch: Sequence[RawRecord]) -> None:
+        self.now = utcnow()
         self.summary.read += len(batch)
         for raw in batch:
             self.summary.notes.update(raw.notes)
@@ -253,11 +257,19 @@ class _BatchImporter:
         if self.on_reject is not None:
             self.on_reject(RejectedRecord(location=raw.location, reason=reason, record=raw.data))
 
-    def _core(self, statement: Executable, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-        """A multi-row statement in Core (the ORM's per-row bookkeeping is what a bulk load must
-        not pay for); returns the rows of its RETURNING clause, if it has one."""
-        result = self.session.connection().execute(statement, rows)
-        return [tuple(row) for row in result] if result.returns_rows else []
+    def _core(self, statement: Executable, rows: list[dict[str, Any]]) -> None:
+        """A multi-row statement in Core: the ORM's per-row bookkeeping is what a bulk load must
+        not pay for."""
+        self.session.connection().execute(statement, rows)
+
+    def _insert_with_ids(self, model: type[Base], rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows under freshly allocated ids, returned in the rows' order."""
+        table = _table(model)
+        ids = self.writer.allocate_ids(table, len(rows))
+        self.writer.insert(
+            table, [{"id": new_id, **row} for new_id, row in zip(ids, rows, strict=True)]
+        )
+        return ids
 
     # -- claimants and sources ----------------------------------------------------------------
 
@@ -279,17 +291,14 @@ class _BatchImporter:
                 "kind": claimant.kind.value,
                 "role": claimant.role,
                 "same_as": claimant.same_as,
-                "created_at": utcnow(),
+                "created_at": self.now,
             }
             for key, claimant in wanted.items()
             if key not in self.claimant_ids and claimant is not None
         ]
-        if missing:
-            created = self._core(
-                insert(_table(Claimant)).returning(Claimant.name_key, Claimant.id),
-                missing,
-            )
-            self.claimant_ids.update((key, claimant_id) for key, claimant_id in created)
+        ids = self._insert_with_ids(Claimant, missing)
+        keys = [str(row["name_key"]) for row in missing]
+        self.claimant_ids.update(zip(keys, ids, strict=True))
 
     def _known_sources(self, valid: list[tuple[RawRecord, ClaimRecord]]) -> dict[str, _SourceInfo]:
         """Sources the batch cites that already exist, with their text where a quote needs it."""
@@ -321,18 +330,14 @@ class _BatchImporter:
                 wanted = appearance.source
                 info = sources.get(wanted.url)
                 if (info is None or info.id is None) and wanted.url not in new:
-                    new[wanted.url] = _source_row(wanted)
+                    new[wanted.url] = _source_row(wanted, self.now)
                 elif wanted.url in new and new[wanted.url]["text"] is None and wanted.text:
                     new[wanted.url] |= {
                         "text": wanted.text,
                         "text_sha256": sha256_text(wanted.text),
                     }
-        if new:
-            created = self._core(
-                insert(_table(Source)).returning(Source.url, Source.id),
-                list(new.values()),
-            )
-            self.source_ids.update((url, source_id) for url, source_id in created)
+        ids = self._insert_with_ids(Source, list(new.values()))
+        self.source_ids.update(zip(new, ids, strict=True))
         for url, info in sources.items():
             if info.id is not None and info.from_record and info.text is not None:
                 # An existing source without text gets the text a record brought.
@@ -371,21 +376,17 @@ class _BatchImporter:
                 new_keys.append(key)
                 new_rows.append(self._claim_row(item, claimant_id))
                 pending_uids[new_rows[-1]["uid"]] = key
-        if new_rows:
-            # Rows come back keyed by their unique uid: asking the database to return them in
-            # parameter order would make SQLite insert them one statement at a time.
-            ids = dict(self._core(insert(_table(Claim)).returning(Claim.uid, Claim.id), new_rows))
-            for key, row in zip(new_keys, new_rows, strict=True):
-                claim_id = ids[row["uid"]]
-                first, *again = pending[key]
-                targets[first] = _Target(claim_id=claim_id, created=True)
-                for index in again:
-                    targets[index] = _Target(claim_id=claim_id, created=False)
+        ids = self._insert_with_ids(Claim, new_rows)
+        for key, claim_id in zip(new_keys, ids, strict=True):
+            first, *again = pending[key]
+            targets[first] = _Target(claim_id=claim_id, created=True)
+            for index in again:
+                targets[index] = _Target(claim_id=claim_id, created=False)
         return targets
 
     def _claim_row(self, item: _Prepared, claimant_id: int | None) -> dict[str, Any]:
         record = item.record
-        now = utcnow()
+        now = self.now
         return {
             "uid": record.uid or uuid.uuid4(),
             "text": record.text,
@@ -437,8 +438,7 @@ class _BatchImporter:
             for claim_id, tag in wanted
             if (claim_id, tag) not in present
         ]
-        if rows:
-            self._core(insert(_table(ClaimTag)), rows)
+        self.writer.insert(_table(ClaimTag), rows)
         for claim_id, tag in wanted:
             if (claim_id, tag) not in present:
                 targets[wanted[(claim_id, tag)]].tags_added.append(tag)
@@ -459,15 +459,14 @@ class _BatchImporter:
                     "quote": appearance.quote,
                     "quote_start": start,
                     "quote_end": end,
-                    "created_at": utcnow(),
+                    "created_at": self.now,
                 }
         old = _preexisting(targets)
         present = self._existing_pairs(
             Appearance.claim_id, Appearance.source_id, [pair for pair in rows if pair[0] in old]
         )
         fresh = [row for pair, row in rows.items() if pair not in present]
-        if fresh:
-            self._core(insert(_table(Appearance)), fresh)
+        self.writer.insert(_table(Appearance), fresh)
         url_of = {source_id: url for url, source_id in self.source_ids.items()}
         for pair in rows:
             if pair not in present:
@@ -485,7 +484,7 @@ class _BatchImporter:
                 if key in seen:
                     continue
                 seen.add(key)
-                row = _review_row(claim_id, record, status, basis, reviewer, label)
+                row = _review_row(claim_id, record, status, basis, reviewer, label, self.now)
                 evidence = [link.model_dump(mode="json") for link in record.evidence]
                 candidates.append((index, key, row, evidence))
         old = _preexisting(targets)
@@ -497,34 +496,16 @@ class _BatchImporter:
         fresh = [item for item in candidates if item[1] not in present]
         if not fresh:
             return set()
-        inserted = self._core(
-            insert(_table(Review)).returning(
-                Review.id,
-                Review.claim_id,
-                Review.url,
-                Review.reviewer,
-                Review.rating_label,
-                Review.reviewed_at,
-            ),
-            [row for _, _, row, _ in fresh],
-        )
-        # Each fresh review's key is unique in the batch, so the key finds its new id.
-        ids = {
-            _review_key(claim_id, url, reviewer, label, reviewed_at): review_id
-            for review_id, claim_id, url, reviewer, label, reviewed_at in inserted
-        }
+        ids = self._insert_with_ids(Review, [row for _, _, row, _ in fresh])
         evidence_rows: list[dict[str, Any]] = []
         touched: set[int] = set()
-        for index, _, row, evidence in fresh:
-            stored = (row["url"], row["reviewer"], row["rating_label"], row["reviewed_at"])
-            review_id = ids[_review_key(row["claim_id"], *stored)]
+        for (index, _, row, evidence), review_id in zip(fresh, ids, strict=True):
             evidence_rows.extend({**link, "review_id": review_id} for link in evidence)
             targets[index].reviews_added += 1
             touched.add(row["claim_id"])
             if row["status_basis"] == StatusBasis.UNMAPPED.value:
                 self.summary.unmapped_labels[row["rating_label"]] += 1
-        if evidence_rows:
-            self._core(insert(_table(Evidence)), evidence_rows)
+        self.writer.insert(_table(Evidence), evidence_rows)
         self.summary.reviews_added += len(fresh)
         return touched
 
@@ -591,7 +572,7 @@ class _BatchImporter:
                     "claim_id": target.claim_id,
                     "action": HistoryAction.IMPORTED.value,
                     "actor": self.options.actor,
-                    "at": utcnow(),
+                    "at": self.now,
                     "changes": {
                         "created": target.created,
                         "tags_added": target.tags_added,
@@ -600,13 +581,12 @@ class _BatchImporter:
                     },
                 }
             )
-        if rows:
-            self._core(insert(_table(HistoryEntry)), rows)
+        self.writer.insert(_table(HistoryEntry), rows)
         for chunk in _chunks(sorted(merged)):
             self.session.execute(
                 update(Claim)
                 .where(Claim.id.in_(chunk))
-                .values(updated_at=utcnow(), version=Claim.version + 1)
+                .values(updated_at=self.now, version=Claim.version + 1)
                 .execution_options(synchronize_session=False)
             )
 
@@ -643,7 +623,7 @@ def _newest_statuses(session: Session, claim_ids: Sequence[int]) -> dict[int, st
     return dict(rows.all())
 
 
-def _source_row(wanted: Any) -> dict[str, Any]:
+def _source_row(wanted: Any, now: datetime) -> dict[str, Any]:
     return {
         "url": wanted.url,
         "title": wanted.title,
@@ -653,7 +633,7 @@ def _source_row(wanted: Any) -> dict[str, Any]:
         "language": wanted.language,
         "text": wanted.text,
         "text_sha256": sha256_text(wanted.text) if wanted.text is not None else None,
-        "created_at": utcnow(),
+        "created_at": now,
     }
 
 
@@ -664,6 +644,7 @@ def _review_row(
     basis: StatusBasis,
     reviewer: str,
     label: str,
+    now: datetime,
 ) -> dict[str, Any]:
     return {
         "claim_id": claim_id,
@@ -672,7 +653,7 @@ def _review_row(
         "rating_label": label,
         "note": record.note,
         "reviewer": reviewer,
-        "reviewed_at": record.reviewed_at or utcnow(),
+        "reviewed_at": record.reviewed_at or now,
         "url": record.url,
         "rating_value": record.rating_value,
         "best_rating": record.best_rating,
@@ -681,7 +662,7 @@ def _review_row(
         "publisher_url": record.publisher_url,
         "title": record.title,
         "language": record.language,
-        "created_at": utcnow(),
+        "created_at": now,
     }
 
 
