@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 
 import typer
 
@@ -11,16 +14,17 @@ from factdb.cli import claims, database, discovery, interchange, sources
 from factdb.cli.context import state
 from factdb.cli.errors import FactdbGroup
 
-app = typer.Typer(
-    cls=FactdbGroup,
-    name="factdb",
-    help="A fact-checking claims database: record claims with exact source attribution, "
+APP_SETTINGS: dict[str, Any] = {
+    "cls": FactdbGroup,
+    "name": "factdb",
+    "help": "A fact-checking claims database: record claims with exact source attribution, "
     "verify them with evidence, export reports.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+    "no_args_is_help": True,
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": None,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+COMPLETION_VARIABLE = "_FACTDB_COMPLETE"
 
 
 def _print_version(value: bool) -> None:
@@ -29,7 +33,6 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def main_options(
     ctx: typer.Context,
     db: Annotated[
@@ -56,27 +59,66 @@ def main_options(
     ctx.call_on_close(app_state.close)
 
 
-app.command("add")(claims.add)
-app.command("verify")(claims.verify)
-app.command("list")(claims.list_claims)
-app.command("show")(claims.show)
-app.command("history")(claims.history)
-app.command("edit")(claims.edit)
-app.command("delete")(claims.delete)
-app.command("restore")(claims.restore)
-app.command("export")(interchange.export)
-app.command("import")(interchange.import_files)
-app.command("search")(discovery.search)
-app.command("match")(discovery.match)
-app.command("dedupe")(discovery.dedupe)
-app.command("stats")(discovery.stats)
-app.add_typer(claims.appearance_app, name="appearance")
-app.add_typer(sources.sources_app, name="source")
-app.command("seed")(database.seed)
-app.command("info")(database.info)
-app.command("backup")(database.backup)
-app.add_typer(database.db_app, name="db")
+# Top-level commands and command groups, in the order ``factdb --help`` lists them.
+COMMANDS: dict[str, Callable[..., Any] | typer.Typer] = {
+    "add": claims.add,
+    "verify": claims.verify,
+    "list": claims.list_claims,
+    "show": claims.show,
+    "history": claims.history,
+    "edit": claims.edit,
+    "delete": claims.delete,
+    "restore": claims.restore,
+    "export": interchange.export,
+    "import": interchange.import_files,
+    "search": discovery.search,
+    "match": discovery.match,
+    "dedupe": discovery.dedupe,
+    "stats": discovery.stats,
+    "appearance": claims.appearance_app,
+    "source": sources.sources_app,
+    "seed": database.seed,
+    "info": database.info,
+    "backup": database.backup,
+    "db": database.db_app,
+}
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The command tree; with ``only``, just that command under the global options."""
+    application = typer.Typer(**APP_SETTINGS)
+    application.callback()(main_options)
+    for name, command in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        if isinstance(command, typer.Typer):
+            application.add_typer(command, name=name)
+        else:
+            application.command(name)(command)
+    return application
+
+
+app = build_app()
+
+
+def requested_command(args: Sequence[str]) -> str | None:
+    """The command a command line runs, when it names one plainly (else None: build them all)."""
+    remaining = iter(args)
+    for arg in remaining:
+        if arg == "--db":
+            next(remaining, None)
+        elif arg.startswith("--db="):
+            continue
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg if arg in COMMANDS else None
+    return None
 
 
 def main() -> None:
-    app()
+    # Typer inspects every command's signature when it builds the tree; a command line that names
+    # one command builds only that one, which keeps short commands such as ``show`` quick.
+    # Help, completion and unknown names get the whole tree, which they need.
+    wanted = None if COMPLETION_VARIABLE in os.environ else requested_command(sys.argv[1:])
+    (app if wanted is None else build_app(wanted))()

@@ -113,7 +113,7 @@ class ClaimRecord(InputModel):
 
 
 class ExportedSource(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     url: str
     title: str | None
@@ -126,7 +126,7 @@ class ExportedSource(BaseModel):
 
 
 class ExportedAppearance(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     source: ExportedSource
     quote: str | None
@@ -135,7 +135,7 @@ class ExportedAppearance(BaseModel):
 
 
 class ExportedEvidence(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     url: str
     title: str | None
@@ -143,7 +143,7 @@ class ExportedEvidence(BaseModel):
 
 
 class ExportedReview(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     status: str
     status_basis: str
@@ -163,7 +163,7 @@ class ExportedReview(BaseModel):
 
 
 class ExportedClaimant(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     name: str
     kind: str
@@ -174,7 +174,7 @@ class ExportedClaimant(BaseModel):
 class ExportedClaim(BaseModel):
     """One line of the JSON Lines backup: the claim and all it owns, without local ids."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     uid: uuid.UUID
     text: str

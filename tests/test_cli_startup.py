@@ -1,0 +1,76 @@
+"""The entry point builds only the command a command line names, with the same options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from typer.main import get_command
+
+from factdb.cli.app import COMMANDS, app, build_app, main, requested_command
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["show", "5"], "show"),
+        (["--db", "x.sqlite3", "verify", "1"], "verify"),
+        (["--db=x.sqlite3", "db", "upgrade"], "db"),
+        (["--db", "show", "list"], "list"),
+        (["--help"], None),
+        (["--version"], None),
+        (["-h", "show"], None),
+        (["shwo"], None),
+        ([], None),
+        (["--db"], None),
+    ],
+)
+def test_requested_command(args: list[str], expected: str | None) -> None:
+    assert requested_command(args) == expected
+
+
+def _describe(command: object) -> object:
+    if isinstance(command, typer.core.TyperGroup):
+        return {name: _describe(sub) for name, sub in command.commands.items()}
+    params = getattr(command, "params", [])
+    return sorted((param.name or "", tuple(param.opts), param.required) for param in params)
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_single_command_tree_matches_the_full_one(name: str) -> None:
+    full = get_command(app)
+    single = get_command(build_app(name))
+    assert isinstance(full, typer.core.TyperGroup)
+    assert isinstance(single, typer.core.TyperGroup)
+    assert list(single.commands) == [name]
+    assert _describe(single.commands[name]) == _describe(full.commands[name])
+    assert _describe(single) != _describe(full)
+
+
+def test_main_runs_a_named_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "factdb.sqlite3"
+    for argv in (
+        ["db", "upgrade"],
+        ["add", "The sea is rising.", "--source", "https://example.com/a"],
+        ["list"],
+    ):
+        monkeypatch.setattr("sys.argv", ["factdb", "--db", str(database), *argv])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        assert exit_info.value.code == 0
+    assert "The sea is rising." in capsys.readouterr().out
+
+
+def test_main_reports_an_unknown_command_with_the_full_tree(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.argv", ["factdb", "shwo"])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Error: ")
+    assert "show" in error
