@@ -39,21 +39,21 @@ def write_claims_csv(
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
+    risky = _RISKY_FIRST
     for row in rows:
-        writer.writerow([_escaped(cell) for cell in row] if neutralize else row)
+        if neutralize:
+            # Inlined, cheap test first: a million rows of 27 cells make a call per cell costly.
+            row = [
+                neutralize_cell(cell) if isinstance(cell, str) and cell[:1] in risky else cell
+                for cell in row
+            ]
+        writer.writerow(row)
         count += 1
     return count
 
 
 def csv_cells(row: ClaimCsvRow) -> list[object]:
     return list(row.model_dump(mode="json").values())
-
-
-def _escaped(cell: object) -> object:
-    # The cheap test first: most cells start with a letter or a digit.
-    if isinstance(cell, str) and cell[:1] in _RISKY_FIRST:
-        return neutralize_cell(cell)
-    return cell
 
 
 _RISKY_FIRST = frozenset((*FORMULA_STARTS, ESCAPE))
