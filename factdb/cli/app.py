@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from factdb import __version__
-from factdb.cli import claims, database, discovery, interchange, sources
+from factdb.cli import claims, database, discovery, interchange, report, sources
 from factdb.cli.context import state
 from factdb.cli.errors import FactdbGroup
 
@@ -66,6 +66,7 @@ app.command("delete")(claims.delete)
 app.command("restore")(claims.restore)
 app.command("export")(interchange.export)
 app.command("import")(interchange.import_files)
+app.command("report")(report.report)
 app.command("search")(discovery.search)
 app.command("match")(discovery.match)
 app.command("dedupe")(discovery.dedupe)
