@@ -190,7 +190,7 @@ def _named_claimants(
     rows = session.execute(
         select(Claimant.id, Claimant.name).where(Claimant.id.in_([key for key, _ in ranked]))
     )
-    names = dict(rows.tuples().all())
+    names = dict(rows.all())
     return [_verdict_mix(names[key], None, counts) for key, counts in ranked]
 
 
