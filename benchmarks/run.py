@@ -1111,6 +1111,31 @@ def figure_export(bench: Bench) -> None:
     )
 
 
+def figure_report(bench: Bench) -> None:
+    def measure() -> dict[str, Measurement]:
+        database = bench.database()
+        warm_file(database)
+        log("export baseline (for the report) …")
+        baseline, count = export_baseline(database, bench.workdir / "baseline-report.csv")
+        log("factdb report --format html …")
+        output = bench.workdir / "factdb-report.html"
+        result = run_process(
+            bench.cli("--db", str(database), "report", "--output", str(output)), bench.env
+        ).check("report")
+        size = output.stat().st_size / MIB
+        note = f"{count:,} claims; one self-contained page of {size:.0f} MB"
+        return {
+            "time": Measurement(result.seconds, "s", baseline, "sqlite3 + csv", note=note),
+            "peak RSS": Measurement(result.peak_rss_mb, "MB", ratio=False),
+        }
+
+    bench.part(
+        "report --format html",
+        [("time", INFO), ("peak RSS", Target("≤ 150 MB", "value", "<=", 150))],
+        measure,
+    )
+
+
 def like_baseline(database: Path, queries: Sequence[str]) -> tuple[list[float], int]:
     timings: list[float] = []
     found = 0
@@ -1532,6 +1557,7 @@ FIGURES: dict[str, Callable[[Bench], None]] = {
     "import": figure_import,
     "import-sqlite-utils": figure_import_sqlite_utils,
     "export": figure_export,
+    "report": figure_report,
     "search": figure_search,
     "match": figure_match,
     "stats": figure_stats,

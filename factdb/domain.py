@@ -118,6 +118,14 @@ class ExportFormat(StrEnum):
     CLAIMREVIEW = "claimreview"
 
 
+class ReportFormat(StrEnum):
+    """The forms ``factdb report`` takes."""
+
+    HTML = "html"
+    MARKDOWN = "markdown"
+    TEXT = "text"
+
+
 class OnError(StrEnum):
     """What an import does with an invalid record."""
 

@@ -51,5 +51,10 @@ def test_wheel_installs_and_runs_the_quick_start(tmp_path: Path) -> None:
     assert "new claims" in _run(factdb, "seed", cwd=elsewhere, env=env)
     claims = json.loads(_run(factdb, "list", "--format", "json", cwd=elsewhere, env=env))
     assert len(claims) >= 12
+    # The report's template, stylesheet and script are package data: the wheel must carry them.
+    _run(factdb, "report", "--output", "report.html", cwd=elsewhere, env=env)
+    page = (elsewhere / "report.html").read_text(encoding="utf-8")
+    assert 'id="claim-1"' in page
+    assert "script.claims-page" in page
     location = _run(python, "-c", "import factdb, sys; print(factdb.__file__)", cwd=elsewhere)
     assert str(REPO_ROOT) not in location

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from factdb import __version__
-from factdb.cli import claims, database, discovery, interchange, sources
+from factdb.cli import claims, database, discovery, interchange, report, sources
 from factdb.cli.context import state
 from factdb.cli.errors import FactdbGroup
 
@@ -71,6 +71,7 @@ COMMANDS: dict[str, Callable[..., Any] | typer.Typer] = {
     "restore": claims.restore,
     "export": interchange.export,
     "import": interchange.import_files,
+    "report": report.report,
     "search": discovery.search,
     "match": discovery.match,
     "dedupe": discovery.dedupe,

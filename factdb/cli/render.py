@@ -5,17 +5,35 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from factdb.schemas.claims import ClaimRead
     from factdb.schemas.history import HistoryEntryRead
     from factdb.schemas.info import DatabaseInfo, Stats
+    from factdb.schemas.report import ReportSummary, VerdictMix
     from factdb.schemas.sources import SourceRead
 
 TEXT_PREVIEW = 80
+BAR_WIDTH = 32
+TEXT_REPORT_TOP = 10
+# Terminal colours of the statuses; the name is always printed beside the bar as well.
+STATUS_COLOURS = {
+    "unverified": "grey62",
+    "in_review": "slate_blue1",
+    "true": "green4",
+    "mostly_true": "chartreuse3",
+    "mixed": "gold3",
+    "mostly_false": "dark_orange",
+    "false": "red3",
+    "misleading": "medium_orchid",
+    "unproven": "tan",
+    "other": "light_slate_grey",
+}
 
 
 def stdout_is_terminal() -> bool:
@@ -219,3 +237,74 @@ def info_text(info: DatabaseInfo) -> str:
             + ", ".join(f"{status} {count:,}" for status, count in info.statuses.items())
         )
     return "\n".join(lines)
+
+
+def print_report_summary(summary: ReportSummary, stream: TextIO) -> None:
+    """The report's summary as Rich tables with bars; plain characters when not a terminal."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, highlight=False, emoji=False)
+    console.print(Text(summary.title, style="bold"))
+    generated = f"Generated {summary.generated_at:%Y-%m-%d %H:%M} UTC"
+    console.print(generated + (f" · Filters: {summary.filters}" if summary.filters else ""))
+    if not summary.claims:
+        console.print(summary.empty_message)
+        return
+    console.print(
+        f"{summary.claims:,} claims: {summary.reviewed:,} reviewed, "
+        f"{summary.unreviewed:,} unreviewed"
+    )
+    statuses = [
+        (item.status.display_name, item.count, STATUS_COLOURS[item.status.value])
+        for item in summary.by_status
+    ]
+    console.print(_bar_table("Claims by status", "Status", statuses, summary.claims))
+    reviewed = [
+        ("Reviewed", summary.reviewed, "green4"),
+        ("Unreviewed", summary.unreviewed, "grey62"),
+    ]
+    console.print(_bar_table("Reviewed and unreviewed", "Claims", reviewed, summary.claims))
+    if summary.reviews_by_month:
+        months = [(month, count, "slate_blue1") for month, count in summary.reviews_by_month]
+        total = sum(count for _, count, _ in months)
+        console.print(_bar_table("Reviews by month", "Month", months, total))
+    for title, mixes in (("By claimant", summary.by_claimant), ("By source", summary.by_source)):
+        if mixes:
+            console.print(_mix_table(title, mixes[:TEXT_REPORT_TOP]))
+
+
+def _bar_table(title: str, heading: str, rows: list[tuple[str, int, str]], total: int) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, title_justify="left", box=None, pad_edge=False)
+    table.add_column(heading)
+    table.add_column("Count", justify="right")
+    table.add_column("Share", justify="right")
+    table.add_column("")
+    longest = max((count for _, count, _ in rows), default=0)
+    for name, count, colour in rows:
+        # At least one block for any non-zero count, so a rare status stays visible.
+        width = max(1, round(BAR_WIDTH * count / longest)) if count and longest else 0
+        share = f"{100 * count / total:.0f}%" if total else "0%"
+        table.add_row(Text(name), f"{count:,}", share, Text("█" * width, style=colour))
+    return table
+
+
+def _mix_table(title: str, mixes: list[VerdictMix]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, title_justify="left", box=None, pad_edge=False)
+    table.add_column("Name", overflow="fold")
+    table.add_column("Claims", justify="right")
+    table.add_column("Verdicts", overflow="fold")
+    for mix in mixes:
+        verdicts = Text()
+        for status, count in mix.by_status.items():
+            if verdicts:
+                verdicts.append(", ")
+            verdicts.append(f"{status.display_name} {count:,}", style=STATUS_COLOURS[status.value])
+        table.add_row(Text(mix.name), f"{mix.claims:,}", verdicts)
+    return table
