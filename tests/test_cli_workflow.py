@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 from tests.conftest import CliRun
@@ -235,3 +237,16 @@ def test_info_reports_counts_and_revision(cli: CliRun, article_file: Path) -> No
     assert info["revision"] == info["head"]
     assert info["statuses"] == {"unverified": 1}
     assert "Schema:" in cli("info").stdout
+
+
+def test_output_files_get_ordinary_permissions(cli: CliRun, tmp_path: Path) -> None:
+    old_umask = os.umask(0o022)
+    try:
+        report = tmp_path / "claims.csv"
+        assert cli("export", "--output", str(report)).exit_code == 0
+        assert stat.S_IMODE(report.stat().st_mode) == 0o644
+        report.chmod(0o600)
+        assert cli("export", "--output", str(report)).exit_code == 0
+        assert stat.S_IMODE(report.stat().st_mode) == 0o600
+    finally:
+        os.umask(old_umask)

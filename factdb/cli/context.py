@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -79,6 +80,16 @@ def unit_of_work(
             transaction.rollback()
 
 
+def _new_file_mode(target: Path) -> int:
+    """The mode a new file would get under the umask, or the mode of the file it replaces."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextmanager
 def output_stream(path: Path | None) -> Iterator[TextIO]:
     """Standard output, or a file that appears only once it is completely written."""
@@ -93,6 +104,9 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
     try:
         with handle:
             yield cast(TextIO, handle)
+        # A temporary file is private (0600); the finished file gets the permissions any new
+        # file would, since reports and exports are meant to be shared.
+        os.chmod(handle.name, _new_file_mode(target))
         os.replace(handle.name, target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
