@@ -73,7 +73,11 @@ def _appositive_frame(view: str, sentence: Span) -> Frame | None:
 
 def _before_verb(view: str, sentence: Span, verb: Span) -> Frame | None:
     words = _without_time_words(tokens(view, sentence.start, verb.start))
-    if not words or _punctuated(view, words[-1].end, verb.start):
+    if not words:
+        return None
+    if _punctuated(view, words[-1].end, verb.start):
+        if view[words[-1].end : verb.start].strip() == ",":
+            return _role_then_name(view, sentence, words, verb)
         return None
     last = words[-1]
     if last.lower in PRONOUNS | PLURAL_PRONOUNS:
@@ -84,6 +88,24 @@ def _before_verb(view: str, sentence: Span, verb: Span) -> Frame | None:
     if speaker is None:
         return None
     return Frame(speaker, Span(phrase[0].start, verb.end))
+
+
+def _role_then_name(view: str, sentence: Span, words: list[Token], verb: Span) -> Frame | None:
+    """ "The bloc's climate envoy, Pieter de Vries, told reporters …": a name set off by commas
+    after the role it holds."""
+    phrase = phrase_before(words, view)
+    speaker = speaker_of(phrase) if phrase else None
+    if speaker is None or speaker.name is None or speaker.role is not None:
+        return None
+    if not view[sentence.start : phrase[0].start].rstrip().endswith(","):
+        return None
+    comma = view.rindex(",", sentence.start, phrase[0].start)
+    described = phrase_before(tokens(view, sentence.start, comma), view)
+    holder = speaker_of(described) if described else None
+    if holder is None or holder.name is not None or holder.role is None:
+        return None
+    named = Speaker(name=speaker.name, role=holder.role, kind=holder.kind)
+    return Frame(named, Span(described[0].start, verb.end))
 
 
 def _inverted(view: str, sentence: Span, verb: Span) -> Frame | None:
@@ -102,7 +124,26 @@ def _after_verb(view: str, sentence: Span, verb: Span, *, according_to: bool) ->
     speaker = speaker_of(phrase) if phrase else None
     if speaker is None:
         return None
-    return Frame(speaker, Span(verb.start, phrase[-1].end), according_to=according_to)
+    end = phrase[-1].end
+    if speaker.name is None:
+        # "according to its lead negotiator, Wang Lei, …": the name follows the role.
+        named = _name_after_comma(view, end, sentence.end)
+        if named is not None:
+            speaker = Speaker(name=named.name, role=speaker.role, kind=speaker.kind)
+    return Frame(speaker, Span(verb.start, end), according_to=according_to)
+
+
+def _name_after_comma(view: str, start: int, end: int) -> Speaker | None:
+    if not view[start:end].lstrip().startswith(","):
+        return None
+    comma = view.index(",", start, end)
+    phrase = phrase_after(tokens(view, comma + 1, end), view)
+    if not phrase or not view[phrase[-1].end : end].lstrip().startswith((",", ".")):
+        return None
+    speaker = speaker_of(phrase)
+    if speaker is None or speaker.name is None or speaker.role is not None:
+        return None
+    return speaker
 
 
 def _without_time_words(words: list[Token]) -> list[Token]:

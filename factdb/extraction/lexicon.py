@@ -23,6 +23,9 @@ SPEECH_VERBS: tuple[str, ...] = (
     "pointed out",
     "said",
     "says",
+    "say",
+    "blamed",
+    "blames",
     "added",
     "adds",
     "told",
@@ -112,7 +115,8 @@ PERSON_ROLES = word_set(
     economist analyst professor researcher commissioner general commander envoy lawmaker mp
     representative adviser advisor deputy councillor councilor judge prosecutor scientist doctor
     expert official officer premier king queen pope diplomat negotiator manager founder
-    executive treasurer inspector superintendent coach captain candidate owner author
+    executive treasurer inspector superintendent coach captain candidate owner author auditor
+    epidemiologist
     """
 )
 
@@ -122,7 +126,8 @@ GROUP_ROLES = word_set(
     authorities officials police ministry government office agency department council
     committee commission army military movement party union court bureau administration
     institute university company firm group organisation organization regulator
-    spokespeople sources
+    spokespeople sources nations countries critics experts residents analysts economists
+    campaigners activists witnesses observers delegation
     """
 )
 
@@ -135,6 +140,7 @@ ROLE_MODIFIERS = word_set(
     local foreign health state senior top former deputy regional federal city county national
     defence defense interior finance economy justice education energy trade police election
     military security chief provincial municipal european israeli palestinian russian american
+    developing rich poor western opposition lead
     """
 )
 
@@ -162,6 +168,9 @@ FUNCTION_WORDS = word_set(
     what which who whom whose where why how then thus mr mrs ms dr
     """
 )
+
+# Possessive determiners stand where "the" stands: "according to its lead negotiator".
+POSSESSIVE_DETERMINERS = word_set("its their his her")
 
 # Words between a speaker and the verb that do not change who is speaking.
 SKIPPABLE_BEFORE_VERB = word_set(
@@ -233,7 +242,7 @@ POSITION_PATTERN = re.compile(
     r"\b(?:calls?\s+for|called\s+for|urged?|urges|proposed?|proposes|demanded?|demands|"
     r"pledged?|pledges|vowed?|vows|promised?|promises|should|must|needs?\s+to|insist(?:s|ed)?|"
     r"reject(?:s|ed)?|oppose(?:s|d)?|support(?:s|ed)|backed|backs|aims?\s+to|aimed\s+to|"
-    r"wants?\s+to|would)\b",
+    r"wants?\s+to|would|will|won't)\b",
     re.IGNORECASE,
 )
 

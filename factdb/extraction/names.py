@@ -16,6 +16,7 @@ from factdb.extraction.lexicon import (
     MONTHS,
     ORGANISATION_WORDS,
     PERSON_ROLES,
+    POSSESSIVE_DETERMINERS,
     ROLE_MODIFIERS,
     ROLES,
     WEEKDAYS,
@@ -23,7 +24,7 @@ from factdb.extraction.lexicon import (
 from factdb.extraction.segment import Token
 
 NAME_JOINERS = frozenset({"of", "for", "de", "al", "van", "von", "bin", "and"})
-DETERMINERS = frozenset({"the", "a", "an"})
+DETERMINERS = frozenset({"the", "a", "an"}) | POSSESSIVE_DETERMINERS
 MAX_PHRASE_TOKENS = 10
 
 
@@ -68,7 +69,8 @@ class Register:
         self.entities.append(Entity(speaker.name, speaker.role, speaker.kind))
 
     def full_name(self, name: str) -> Entity | None:
-        """The entity a shorter mention refers to: "Lavrov" → "Sergey Lavrov"."""
+        """The entity a shorter mention refers to: "Lavrov" → "Sergey Lavrov", "De Vries" →
+        "Pieter de Vries"."""
         words = name.casefold().split()
         for entity in reversed(self.entities):
             full = entity.name.casefold().split()
@@ -114,7 +116,17 @@ def is_name_word(token: Token) -> bool:
 
 
 def can_stand_in_phrase(token: Token) -> bool:
-    return is_name_word(token) or token.lower in ROLES or token.lower in ROLE_MODIFIERS
+    return (
+        is_name_word(token)
+        or token.lower in ROLES
+        or token.lower in ROLE_MODIFIERS
+        or is_possessive(token)
+    )
+
+
+def is_possessive(token: Token) -> bool:
+    """ "the city's auditor", "China's delegation": an owner describes the speaker."""
+    return token.lower.endswith(("'s", "\u2019s")) and len(token.text) > 2
 
 
 def phrase_before(words: list[Token], text: str) -> list[Token]:
@@ -170,7 +182,12 @@ def speaker_of(phrase: list[Token]) -> Speaker | None:
     if not words:
         return None
     role_end = max(
-        (index + 1 for index, token in enumerate(words) if token.lower in ROLES), default=0
+        (
+            index + 1
+            for index, token in enumerate(words)
+            if token.lower in ROLES or is_possessive(token)
+        ),
+        default=0,
     )
     role_words, name_words = words[:role_end], words[role_end:]
     if name_words and not all(
@@ -213,4 +230,17 @@ def introductions(words: list[Token], text: str) -> list[Speaker]:
             if speaker.role is not None or multi_word:
                 found.append(speaker)
         run = [token] if token is not None and can_stand_in_phrase(token) else []
+    return found
+
+
+def role_mentions(words: list[Token], text: str) -> list[Speaker]:
+    """Definite role phrases with no name: "the mayor", "the envoy"."""
+    found: list[Speaker] = []
+    for index, token in enumerate(words):
+        if token.lower != "the" or index + 1 >= len(words):
+            continue
+        phrase = phrase_after(words[index:], text)
+        speaker = speaker_of(phrase) if phrase else None
+        if speaker is not None and speaker.name is None and speaker.role is not None:
+            found.append(speaker)
     return found

@@ -16,7 +16,7 @@ from factdb.domain import ClaimantKind
 from factdb.extraction.attribution import PRONOUN_SPEAKER, Frame, find_frame
 from factdb.extraction.features import claim_type, reasons_in, score
 from factdb.extraction.lexicon import PRONOUNS, word_set
-from factdb.extraction.names import Register, Speaker, introductions
+from factdb.extraction.names import Register, Speaker, introductions, role_mentions
 from factdb.extraction.segment import (
     QUOTE_MARKS,
     Span,
@@ -34,6 +34,7 @@ from factdb.schemas.extraction import Attribution, ExtractedClaim, Reason
 DEFAULT_MIN_SCORE = 0.5
 HEADING_MAX_WORDS = 20
 MIN_QUOTE_WORDS = 4
+MAX_PERSON_NAME_WORDS = 3
 # Words a frame may have besides its speaker and verb and still only frame a quotation:
 # "'…,' Lee told reporters on Monday."
 _FRAME_FILLER = word_set(
@@ -81,11 +82,19 @@ class _Document:
         for index, sentence in enumerate(units):
             inside = [quote for quote in quotes if quote.overlap(sentence)]
             frame = frames[index] or _frame_of_quotation(index, units, frames, inside)
-            claimant = self._claimant(frame, sentence, inside)
             context = _context_reasons(sentence.of(self.text))
-            for unit in self._units(sentence, inside, frame):
+            pieces = self._units(sentence, inside, frame)
+            for unit in pieces:
+                # A clause may have a speaker of its own: "…, but critics say …".
+                own = find_frame(self.view, unit.span) if len(pieces) > 1 else None
+                unit_frame = own if own is not None and not unit.direct_quote else frame
+                claimant = self._claimant(unit_frame, sentence, inside)
                 yield self._candidate(
-                    unit, claimant, attributed=frame is not None, quoted=inside, context=context
+                    unit,
+                    claimant,
+                    attributed=unit_frame is not None,
+                    quoted=inside,
+                    context=context,
                 )
             self._introduce_all(sentence)
 
@@ -127,15 +136,17 @@ class _Document:
 
     def _named(self, speaker: Speaker, how: Attribution) -> Claimant:
         name = speaker.name or ""
-        shorter = self.register.full_name(name) if len(name.split()) == 1 else None
+        shorter = self.register.full_name(name)
         full = shorter.name if shorter is not None else name
-        self.register.introduce(
-            Speaker(name=full, role=speaker.role, kind=speaker.kind, definite=speaker.definite)
-        )
+        kind = speaker.kind
+        if kind is ClaimantKind.UNKNOWN and 1 < len(full.split()) <= MAX_PERSON_NAME_WORDS:
+            # Someone quoted by a full name with no organisation word in it is a person.
+            kind = ClaimantKind.PERSON
+        self.register.introduce(Speaker(name=full, role=speaker.role, kind=kind))
         entity = self.register.named(full)
-        kind = entity.kind if entity is not None else speaker.kind
-        role = entity.role if entity is not None else speaker.role
-        return Claimant(full, kind, role, how)
+        if entity is not None:
+            kind, role = entity.kind, entity.role
+        return Claimant(full, kind, role if entity is not None else speaker.role, how)
 
     def _units(self, sentence: Span, inside: list[Span], frame: Frame | None) -> list[_Unit]:
         if inside and self._only_frames_quotes(sentence, inside, frame):
@@ -146,14 +157,26 @@ class _Document:
         return [_Unit(part, direct_quote=False) for part in clauses(self.text, sentence, inside)]
 
     def _only_frames_quotes(self, sentence: Span, inside: list[Span], frame: Frame | None) -> bool:
+        # Words set off by a comma after the speaker describe the speaker, not a claim:
+        # "…," said Amina Diallo, Senegal's environment minister.
+        described_until = self._appositive_end(frame, sentence)
         outside = [
             token
             for token in tokens(self.view, sentence.start, sentence.end)
             if not any(quote.overlap(Span(token.start, token.end)) for quote in inside)
-            and not (frame is not None and frame.words.overlap(Span(token.start, token.end)))
+            and not (frame is not None and frame.words.start <= token.start < described_until)
         ]
         extra = [token for token in outside if token.lower not in _FRAME_FILLER]
         return len(extra) <= _MAX_FRAME_EXTRA_WORDS
+
+    def _appositive_end(self, frame: Frame | None, sentence: Span) -> int:
+        if frame is None:
+            return 0
+        after = self.view[frame.words.end : sentence.end]
+        if not after.lstrip().startswith(","):
+            return frame.words.end
+        closing = [after.find(mark, 1) for mark in ",.;" if after.find(mark, 1) > 0]
+        return frame.words.end + (min(closing) if closing else len(after))
 
     def _quoted_part(self, quote: Span, sentence: Span) -> Span:
         start, end = max(quote.start, sentence.start), min(quote.end, sentence.end)
@@ -192,6 +215,11 @@ class _Document:
         words = tokens(self.view, sentence.start, sentence.end)
         for speaker in introductions(words, self.view):
             self.register.introduce(speaker)
+        for speaker in role_mentions(words, self.view):
+            # "The mayor rejected it." makes the mayor the latest person a "she" can refer to.
+            entity = self.register.by_role(speaker.role_head or "")
+            if entity is not None:
+                self.register.introduce(Speaker(entity.name, entity.role, entity.kind))
 
 
 def extract_claims(
