@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from factdb import __version__
-from factdb.cli import claims, database, discovery, interchange, sources
+from factdb.cli import claims, database, discovery, extraction, interchange, sources
 from factdb.cli.context import state
 from factdb.cli.errors import FactdbGroup
 
@@ -70,6 +70,7 @@ app.command("search")(discovery.search)
 app.command("match")(discovery.match)
 app.command("dedupe")(discovery.dedupe)
 app.command("stats")(discovery.stats)
+app.command("extract")(extraction.extract)
 app.add_typer(claims.appearance_app, name="appearance")
 app.add_typer(sources.sources_app, name="source")
 app.command("seed")(database.seed)

@@ -7,7 +7,20 @@ from enum import StrEnum
 from pydantic import Field
 
 from factdb.domain import ClaimantKind
-from factdb.schemas.base import ReadModel
+from factdb.schemas.base import InputModel, ReadModel
+from factdb.schemas.sources import SourceCreate
+from factdb.schemas.types import (
+    MAX_SOURCE_TEXT_LENGTH,
+    ClaimText,
+    LanguageTag,
+    Name,
+    Note,
+    Quote,
+    SourceText,
+    Title,
+    Url,
+    UtcDatetime,
+)
 
 
 class ClaimType(StrEnum):
@@ -71,3 +84,31 @@ class ExtractionSummary(ReadModel):
     claims_created: int = 0
     appearances_added: int = 0
     already_recorded: int = 0
+
+
+class ArticleMeta(InputModel):
+    """The article to extract from: its exact text and what is known about where it appeared."""
+
+    text: SourceText
+    url: Url | None = None
+    title: Title | None = None
+    publisher: Name | None = None
+    published_at: UtcDatetime | None = None
+    language: LanguageTag | None = None
+
+    def source(self) -> SourceCreate | None:
+        """The source to record, once its URL is known."""
+        if self.url is None:
+            return None
+        return SourceCreate.model_validate(self.model_dump())
+
+
+class ClaimProposal(InputModel):
+    """A candidate the user keeps: the claim as worded (maybe edited) and its exact quote."""
+
+    text: ClaimText
+    claimant: Name | None = None
+    claimant_kind: ClaimantKind = ClaimantKind.UNKNOWN
+    claimant_role: Note | None = None
+    quote: Quote
+    start: int = Field(ge=0, le=MAX_SOURCE_TEXT_LENGTH)
