@@ -18,6 +18,7 @@ STDIN = "-"
 SEED_TEXT = "article.txt"
 SEED_METADATA = "source.json"
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+ANSWERS = frozenset({"k", "s", "e", "keep", "skip", "edit"})
 
 
 class ExtractFormat(StrEnum):
@@ -202,19 +203,11 @@ def _proposal(candidate: ExtractedClaim, **changes: Any) -> ClaimProposal:
 
 def _ask(candidate: ExtractedClaim) -> ClaimProposal | None:
     """Keep, skip or edit one candidate; an edit rewords the claim or changes its claimant."""
-    import click
-
     typer.echo(
         f"\n{candidate.start}:{candidate.end}  score {candidate.score:.2f}  {candidate.type.value}"
         f"\n  {candidate.text}\n  claimant: {candidate.claimant or '(none)'}"
     )
-    answer = typer.prompt(
-        "keep, skip or edit [k/s/e]",
-        default="k",
-        type=click.Choice(["k", "s", "e", "keep", "skip", "edit"], case_sensitive=False),
-        show_choices=False,
-    )
-    choice = str(answer)[:1].casefold()
+    choice = _choice()
     if choice == "s":
         return None
     if choice == "k":
@@ -229,6 +222,14 @@ def _ask(candidate: ExtractedClaim) -> ClaimProposal | None:
         claimant_kind=candidate.claimant_kind if claimant == candidate.claimant else "unknown",
         claimant_role=candidate.claimant_role if claimant == candidate.claimant else None,
     )
+
+
+def _choice() -> str:
+    while True:
+        answer = str(typer.prompt("keep, skip or edit [k/s/e]", default="k")).strip().casefold()
+        if answer in ANSWERS:
+            return answer[:1]
+        typer.echo("answer k (keep), s (skip) or e (edit)")
 
 
 def _record(ctx: typer.Context, meta: ArticleMeta, proposals: list[ClaimProposal]) -> None:
