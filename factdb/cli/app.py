@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from factdb import __version__
-from factdb.cli import claims, database, discovery, interchange, report, sources
+from factdb.cli import claims, database, discovery, extraction, interchange, report, sources
 from factdb.cli.context import state
 from factdb.cli.errors import FactdbGroup
 
@@ -76,6 +76,7 @@ COMMANDS: dict[str, Callable[..., Any] | typer.Typer] = {
     "match": discovery.match,
     "dedupe": discovery.dedupe,
     "stats": discovery.stats,
+    "extract": extraction.extract,
     "appearance": claims.appearance_app,
     "source": sources.sources_app,
     "seed": database.seed,

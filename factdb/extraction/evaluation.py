@@ -1,0 +1,132 @@
+"""Scoring extraction against gold annotations: precision, recall, F1 and claimant accuracy.
+
+A gold claim counts as found when a candidate overlaps at least half of its span; a candidate is
+right when it finds at least one gold claim. The claimant of a found claim is judged on the
+candidate that overlaps it most.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from factdb.extraction.segment import Span
+from factdb.schemas.extraction import ExtractedClaim
+
+MIN_OVERLAP = 0.5
+# A gold name may add a place to the name the text uses: "Local authorities" is
+# "Local authorities in Gaza" when the article only says "local authorities".
+QUALIFIER_WORDS = frozenset({"in", "of", "at", "for", "from"})
+
+
+@dataclass(frozen=True)
+class GoldClaim:
+    span: Span
+    claimant: str
+    type: str | None
+
+
+@dataclass(frozen=True)
+class GoldText:
+    name: str
+    text: str
+    publisher: str | None
+    claims: list[GoldClaim]
+
+
+@dataclass(frozen=True)
+class TextScore:
+    name: str
+    gold: int
+    candidates: int
+    found: int
+    right_candidates: int
+    right_claimants: int
+
+    @property
+    def precision(self) -> float:
+        return self.right_candidates / self.candidates if self.candidates else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+    @property
+    def claimant_accuracy(self) -> float:
+        return self.right_claimants / self.found if self.found else 0.0
+
+
+def load_gold(path: Path) -> GoldText:
+    """A gold file: ``{"text", "publisher", "claims": [{"start", "end", "claimant", …}]}``."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    claims = [_gold_claim(item) for item in data["claims"]]
+    return GoldText(path.stem, data["text"], data.get("publisher"), claims)
+
+
+def load_seed_gold(folder: Path) -> GoldText:
+    """A seed folder: its article, its publisher and its claims are a gold annotation."""
+    source = json.loads((folder / "source.json").read_text(encoding="utf-8"))
+    text = (folder / source["text_file"]).read_bytes().decode("utf-8")
+    claims = json.loads((folder / "claims.json").read_text(encoding="utf-8"))["claims"]
+    return GoldText(folder.name, text, source.get("publisher"), [_gold_claim(c) for c in claims])
+
+
+def _gold_claim(item: dict[str, object]) -> GoldClaim:
+    kind = item.get("type", item.get("kind"))
+    return GoldClaim(
+        span=Span(int(str(item["start"])), int(str(item["end"]))),
+        claimant=str(item["claimant"]),
+        type=str(kind) if kind is not None else None,
+    )
+
+
+def finds(candidate: ExtractedClaim, gold: GoldClaim) -> bool:
+    span = Span(candidate.start, candidate.end)
+    return span.overlap(gold.span) >= MIN_OVERLAP * (gold.span.end - gold.span.start)
+
+
+def same_claimant(found: str | None, gold: str) -> bool:
+    if found is None:
+        return False
+    found_key, gold_key = found.casefold().split(), gold.casefold().split()
+    if found_key == gold_key:
+        return True
+    qualifier = gold_key[len(found_key) : len(found_key) + 1]
+    return (
+        gold_key[: len(found_key)] == found_key
+        and bool(qualifier)
+        and (qualifier[0] in QUALIFIER_WORDS)
+    )
+
+
+def score_text(gold: GoldText, candidates: list[ExtractedClaim]) -> TextScore:
+    found = right_claimants = 0
+    for claim in gold.claims:
+        matches = [candidate for candidate in candidates if finds(candidate, claim)]
+        if not matches:
+            continue
+        found += 1
+        best = max(matches, key=lambda c: Span(c.start, c.end).overlap(claim.span))
+        right_claimants += same_claimant(best.claimant, claim.claimant)
+    right = sum(any(finds(candidate, claim) for claim in gold.claims) for candidate in candidates)
+    return TextScore(gold.name, len(gold.claims), len(candidates), found, right, right_claimants)
+
+
+def overall(scores: Iterable[TextScore]) -> TextScore:
+    """Every text's claims and candidates pooled (micro-averaged)."""
+    items = list(scores)
+    return TextScore(
+        name="overall",
+        gold=sum(item.gold for item in items),
+        candidates=sum(item.candidates for item in items),
+        found=sum(item.found for item in items),
+        right_candidates=sum(item.right_candidates for item in items),
+        right_claimants=sum(item.right_claimants for item in items),
+    )

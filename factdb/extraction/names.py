@@ -1,0 +1,246 @@
+"""Who a phrase names: a speaker's name and role, and the full form a later mention refers to.
+
+News introduces a speaker once in full ("Russian Foreign Minister Sergey Lavrov") and then by
+surname ("Lavrov"), role ("the minister") or pronoun ("he"). The ``Register`` remembers who was
+introduced, in order, so each later form resolves to the most recent fitting full name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from factdb.domain import ClaimantKind
+from factdb.extraction.lexicon import (
+    FUNCTION_WORDS,
+    GROUP_ROLES,
+    MONTHS,
+    ORGANISATION_WORDS,
+    PERSON_ROLES,
+    POSSESSIVE_DETERMINERS,
+    ROLE_MODIFIERS,
+    ROLES,
+    WEEKDAYS,
+)
+from factdb.extraction.segment import Token
+
+NAME_JOINERS = frozenset({"of", "for", "de", "al", "van", "von", "bin", "and"})
+DETERMINERS = frozenset({"the", "a", "an"}) | POSSESSIVE_DETERMINERS
+MAX_PHRASE_TOKENS = 10
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A phrase that names who speaks: a name, a role, or both."""
+
+    name: str | None
+    role: str | None
+    kind: ClaimantKind
+    definite: bool = False
+
+    @property
+    def role_head(self) -> str | None:
+        return self.role.split()[-1].casefold() if self.role else None
+
+
+@dataclass
+class Entity:
+    name: str
+    role: str | None
+    kind: ClaimantKind
+
+
+@dataclass
+class Register:
+    """The people and organisations introduced so far, most recent last."""
+
+    entities: list[Entity] = field(default_factory=list)
+
+    def introduce(self, speaker: Speaker) -> None:
+        if speaker.name is None:
+            return
+        for entity in self.entities:
+            if entity.name == speaker.name:
+                self.entities.remove(entity)
+                entity.role = entity.role or speaker.role
+                if entity.kind is ClaimantKind.UNKNOWN:
+                    entity.kind = speaker.kind
+                self.entities.append(entity)
+                return
+        self.entities.append(Entity(speaker.name, speaker.role, speaker.kind))
+
+    def full_name(self, name: str) -> Entity | None:
+        """The entity a shorter mention refers to: "Lavrov" → "Sergey Lavrov", "De Vries" →
+        "Pieter de Vries"."""
+        words = name.casefold().split()
+        for entity in reversed(self.entities):
+            full = entity.name.casefold().split()
+            if len(full) > len(words) and full[-len(words) :] == words:
+                return entity
+        return None
+
+    def named(self, name: str) -> Entity | None:
+        return next((entity for entity in self.entities if entity.name == name), None)
+
+    def by_role(self, role_head: str) -> Entity | None:
+        """The most recent entity introduced with this role ("the spokeswoman").
+
+        The role must be the last word of its description ("spokeswoman" in "Foreign Ministry
+        spokeswoman"), or a word of its name ("the ministry" for "the Health Ministry").
+        """
+        for entity in reversed(self.entities):
+            role_words = (entity.role or "").casefold().split()
+            if (role_words and role_words[-1] == role_head) or (
+                role_head in entity.name.casefold().split()
+            ):
+                return entity
+        return None
+
+    def last_person(self) -> Entity | None:
+        return self._last_of(ClaimantKind.PERSON)
+
+    def last_organisation(self) -> Entity | None:
+        return self._last_of(ClaimantKind.ORGANIZATION)
+
+    def _last_of(self, kind: ClaimantKind) -> Entity | None:
+        return next((entity for entity in reversed(self.entities) if entity.kind is kind), None)
+
+
+def is_name_word(token: Token) -> bool:
+    return (
+        token.capitalised
+        and token.lower not in FUNCTION_WORDS
+        and token.lower not in MONTHS
+        and token.lower not in WEEKDAYS
+        and not token.text.isdigit()
+    )
+
+
+def can_stand_in_phrase(token: Token) -> bool:
+    return (
+        is_name_word(token)
+        or token.lower in ROLES
+        or token.lower in ROLE_MODIFIERS
+        or is_possessive(token)
+    )
+
+
+def is_possessive(token: Token) -> bool:
+    """ "the city's auditor", "China's delegation": an owner describes the speaker."""
+    return token.lower.endswith(("'s", "\u2019s")) and len(token.text) > 2
+
+
+def phrase_before(words: list[Token], text: str) -> list[Token]:
+    """The speaker phrase ending with the last of ``words``: contiguous, no punctuation inside."""
+    phrase: list[Token] = []
+    for token in reversed(words):
+        if phrase and not _adjacent(text, token, phrase[0]):
+            break
+        if can_stand_in_phrase(token) or (
+            phrase and token.lower in NAME_JOINERS and is_name_word(phrase[0])
+        ):
+            phrase.insert(0, token)
+        elif token.lower in DETERMINERS and phrase:
+            phrase.insert(0, token)
+            break
+        else:
+            break
+        if len(phrase) >= MAX_PHRASE_TOKENS:
+            break
+    while phrase and phrase[0].lower in NAME_JOINERS:
+        phrase.pop(0)
+    return phrase
+
+
+def phrase_after(words: list[Token], text: str) -> list[Token]:
+    """The speaker phrase starting with the first of ``words``."""
+    phrase: list[Token] = []
+    for token in words:
+        if phrase and not _adjacent(text, phrase[-1], token):
+            break
+        leading_determiner = not phrase and token.lower in DETERMINERS
+        joins_name = bool(phrase) and token.lower in NAME_JOINERS
+        if leading_determiner or joins_name or can_stand_in_phrase(token):
+            phrase.append(token)
+        else:
+            break
+        if len(phrase) >= MAX_PHRASE_TOKENS:
+            break
+    while phrase and phrase[-1].lower in NAME_JOINERS | DETERMINERS:
+        phrase.pop()
+    return phrase
+
+
+def _adjacent(text: str, left: Token, right: Token) -> bool:
+    between = text[left.end : right.start]
+    return between.strip() == "" and "\n" not in between
+
+
+def speaker_of(phrase: list[Token]) -> Speaker | None:
+    """Split a phrase into a role and a name: the name is what follows the last role word."""
+    definite = bool(phrase) and phrase[0].lower in DETERMINERS
+    words = [token for token in phrase if token.lower not in DETERMINERS]
+    if not words:
+        return None
+    role_end = max(
+        (
+            index + 1
+            for index, token in enumerate(words)
+            if token.lower in ROLES or is_possessive(token)
+        ),
+        default=0,
+    )
+    role_words, name_words = words[:role_end], words[role_end:]
+    if name_words and not all(
+        is_name_word(token) or token.lower in NAME_JOINERS for token in name_words
+    ):
+        return None
+    role = " ".join(token.text for token in role_words) or None
+    name = " ".join(token.text for token in name_words) or None
+    if name is None and role is None:
+        return None
+    return Speaker(name=name, role=role, kind=_kind(role_words, name_words), definite=definite)
+
+
+def _kind(role_words: list[Token], name_words: list[Token]) -> ClaimantKind:
+    if any(token.lower in ORGANISATION_WORDS for token in name_words):
+        return ClaimantKind.ORGANIZATION
+    head = role_words[-1].lower if role_words else None
+    if head in PERSON_ROLES:
+        return ClaimantKind.PERSON
+    if head in GROUP_ROLES:
+        return ClaimantKind.ORGANIZATION
+    return ClaimantKind.UNKNOWN
+
+
+def introductions(words: list[Token], text: str) -> list[Speaker]:
+    """Every role-and-name or multi-word name in a sentence, for later mentions to refer to."""
+    found: list[Speaker] = []
+    run: list[Token] = []
+    for token in [*words, None]:
+        if (
+            token is not None
+            and can_stand_in_phrase(token)
+            and (not run or _adjacent(text, run[-1], token))
+        ):
+            run.append(token)
+            continue
+        speaker = speaker_of(run) if run else None
+        if speaker is not None and speaker.name is not None:
+            multi_word = len(speaker.name.split()) > 1
+            if speaker.role is not None or multi_word:
+                found.append(speaker)
+        run = [token] if token is not None and can_stand_in_phrase(token) else []
+    return found
+
+
+def role_mentions(words: list[Token], text: str) -> list[Speaker]:
+    """Definite role phrases with no name: "the mayor", "the envoy"."""
+    found: list[Speaker] = []
+    for index, token in enumerate(words):
+        if token.lower != "the" or index + 1 >= len(words):
+            continue
+        phrase = phrase_after(words[index:], text)
+        speaker = speaker_of(phrase) if phrase else None
+        if speaker is not None and speaker.name is None and speaker.role is not None:
+            found.append(speaker)
+    return found

@@ -1,0 +1,205 @@
+"""`factdb extract`: output formats, --add and its idempotence, --interactive, inputs, errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from factdb.resources import seeds_dir
+from tests.conftest import CliRun
+
+SEED = seeds_dir() / "sputnik-2023-12-29-middle-east-quartet"
+URL = "https://news.example/budget"
+ARTICLE = (
+    "Mayor Ann Lee said the city would spend $4 million on a new park in 2025.\n"
+    "Councillor Tom Brandt said the park would cost 30 percent more than planned.\n"
+    '"We have cut crime by 12 percent since 2019," Lee added.\n'
+)
+PAGE = """<!DOCTYPE html><html><head><title>Mayor pledges park</title>
+<meta property="og:site_name" content="City Herald"></head><body>
+<nav><a href="/">Home</a> | <a href="/news">News</a> | Subscribe for $1 a week</nav>
+<article><h1>Mayor pledges park</h1>
+<p>Mayor Ann Lee said on Monday that the city would spend $4 million on a new park.</p>
+<p>"It is the biggest investment in green space in 20 years," Lee added.</p></article>
+<footer>Copyright 2024 City Herald. All rights reserved.</footer></body></html>
+"""
+
+
+def _json(cli: CliRun, *args: str, input: str | None = None) -> list[dict[str, object]]:
+    result = cli("extract", *args, "--format", "json", input=input)
+    assert result.exit_code == 0, result.stderr
+    items: list[dict[str, object]] = json.loads(result.stdout)
+    return items
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    path = tmp_path / "budget.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def test_seed_article_claims_and_claimants(cli: CliRun) -> None:
+    items = _json(cli, str(SEED))
+    by_text = {str(item["text"]): item for item in items}
+    for item in items:
+        assert {"text", "start", "end", "score", "type", "reasons", "claimant"} <= item.keys()
+    call = next(text for text in by_text if "called for leveraging" in text)
+    assert by_text[call]["claimant"] == "Maria Zakharova"
+    stalled = next(text for text in by_text if "has stalled" in text)
+    assert by_text[stalled]["claimant"] == "Sergey Lavrov"
+    toll = next(text for text in by_text if "21,300" in text)
+    assert by_text[toll]["claimant"] == "Local authorities"
+    assert by_text[toll]["type"] == "statistic"
+    quartet = next(text for text in by_text if text.startswith("The Middle East Quartet"))
+    assert by_text[quartet]["claimant"] == "Sputnik International"
+    text = (SEED / "article.txt").read_text(encoding="utf-8")
+    assert all(text[int(str(i["start"])) : int(str(i["end"]))] == i["text"] for i in items)
+
+
+def test_add_records_quotes_at_their_spans_and_a_second_run_adds_nothing(
+    cli: CliRun, counts: Callable[[], dict[str, int]]
+) -> None:
+    first = cli("extract", str(SEED), "--add", "--format", "json")
+    assert first.exit_code == 0, first.stderr
+    proposed = json.loads(first.stdout)
+    after_first = counts()
+    assert after_first["claims"] == len(proposed) > 0
+    assert after_first["sources"] == 1
+    source_text = cli("source", "show", "1", "--text").stdout
+    for claim_id in range(1, after_first["claims"] + 1):
+        shown = json.loads(cli("show", str(claim_id), "--format", "json").stdout)
+        assert shown["status"] == "unverified"
+        appearance = shown["appearances"][0]
+        assert source_text[appearance["start"] : appearance["end"]] == appearance["quote"]
+    lavrov = json.loads(cli("list", "--claimant", "Sergey Lavrov", "--format", "json").stdout)
+    assert len(lavrov) >= 2
+
+    second = cli("extract", str(SEED), "--add")
+    assert second.exit_code == 0, second.stderr
+    assert "0 claims recorded" in second.stderr
+    assert counts() == after_first
+
+
+def test_add_matches_existing_claimants(cli: CliRun, counts: Callable[[], dict[str, int]]) -> None:
+    assert cli("seed").exit_code == 0
+    claimants_before = counts()["claimants"]
+    added = cli("extract", str(SEED), "--add")
+    assert added.exit_code == 0, added.stderr
+    assert counts()["claimants"] == claimants_before
+    local = json.loads(
+        cli("list", "--claimant", "Local authorities in Gaza", "--format", "json").stdout
+    )
+    assert any("21,300" in claim["text"] for claim in local)
+
+
+def test_interactive_keep_skip_edit(
+    cli: CliRun, article: Path, counts: Callable[[], dict[str, int]]
+) -> None:
+    answers = "k\ns\ne\nLee said crime fell by 12 percent since 2019.\nAnn Lee\n"
+    result = cli("extract", str(article), "--source-url", URL, "--interactive", input=answers)
+    assert result.exit_code == 0, result.stderr
+    assert "keep, skip or edit" in result.stdout
+    claims = json.loads(cli("list", "--format", "json").stdout)
+    assert [claim["text"] for claim in claims] == [
+        "Mayor Ann Lee said the city would spend $4 million on a new park in 2025.",
+        "Lee said crime fell by 12 percent since 2019.",
+    ]
+    assert [claim["claimant"]["name"] for claim in claims] == ["Ann Lee", "Ann Lee"]
+    edited = claims[1]["appearances"][0]
+    assert edited["quote"] == "We have cut crime by 12 percent since 2019"
+    assert ARTICLE[edited["start"] : edited["end"]] == edited["quote"]
+    assert counts()["claimants"] == 1
+
+
+def test_standard_input_and_jsonl(cli: CliRun) -> None:
+    result = cli("extract", "-", "--format", "jsonl", "--publisher", "City Herald", input=ARTICLE)
+    assert result.exit_code == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["claimant"] for line in lines] == ["Ann Lee", "Tom Brandt", "Ann Lee"]
+    assert lines[2]["text"] == "We have cut crime by 12 percent since 2019"
+
+
+def test_table_output(cli: CliRun, article: Path) -> None:
+    result = cli("extract", str(article))
+    assert result.exit_code == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.split("\t") == ["span", "score", "type", "claimant", "text"]
+    assert len(rows) == 3
+
+
+def test_html_main_text_is_extracted_and_stored(
+    cli: CliRun, tmp_path: Path, counts: Callable[[], dict[str, int]]
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    items = _json(cli, str(page))
+    texts = [str(item["text"]) for item in items]
+    assert any("$4 million" in text for text in texts)
+    assert not any("Subscribe" in text or "Copyright" in text for text in texts)
+    added = cli("extract", str(page), "--source-url", URL, "--add")
+    assert added.exit_code == 0, added.stderr
+    source = json.loads(cli("source", "show", "1", "--format", "json").stdout)
+    assert source["publisher"] == "City Herald"
+    stored = cli("source", "show", "1", "--text").stdout
+    shown = json.loads(cli("show", "1", "--format", "json").stdout)
+    appearance = shown["appearances"][0]
+    assert stored[appearance["start"] : appearance["end"]] == appearance["quote"]
+    assert counts()["claims"] == len(items)
+
+
+@pytest.mark.parametrize(
+    ("make_args", "message"),
+    [
+        (lambda tmp: [str(tmp / "missing.txt")], "No such file"),
+        (lambda tmp: [_write(tmp / "garbage.bin", b"\xff\xfe\x00\x81binary")], "not UTF-8"),
+        (lambda tmp: [_write(tmp / "nul.txt", b"Ann Lee said\x00 hi.")], "control character"),
+        (
+            lambda tmp: [_write(tmp / "a.txt", ARTICLE.encode()), "--published", "last week"],
+            "not an ISO 8601",
+        ),
+        (
+            lambda tmp: [_write(tmp / "a.txt", ARTICLE.encode()), "--source-url", "ftp://x/a"],
+            "http",
+        ),
+        (lambda tmp: [_write(tmp / "a.txt", ARTICLE.encode()), "--add"], "--source-url"),
+        (lambda tmp: ["-", "--source-url", URL, "--interactive"], "standard input"),
+        (lambda tmp: [str(tmp), "--add"], "article.txt"),
+    ],
+)
+def test_bad_input_is_one_error_line_and_changes_nothing(
+    cli: CliRun,
+    tmp_path: Path,
+    counts: Callable[[], dict[str, int]],
+    make_args: Callable[[Path], list[str]],
+    message: str,
+) -> None:
+    before = counts()
+    result = cli("extract", *make_args(tmp_path), "--add", input=ARTICLE)
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+    assert counts() == before
+
+
+def test_a_changed_text_under_a_known_url_is_refused(
+    cli: CliRun, article: Path, tmp_path: Path, counts: Callable[[], dict[str, int]]
+) -> None:
+    assert cli("extract", str(article), "--source-url", URL, "--add").exit_code == 0
+    before = counts()
+    changed = _write(tmp_path / "changed.txt", ARTICLE.replace("$4", "$5").encode())
+    result = cli("extract", changed, "--source-url", URL, "--add")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: source 1 has the same URL but another text")
+    assert counts() == before
+
+
+def _write(path: Path, data: bytes) -> str:
+    path.write_bytes(data)
+    return str(path)
