@@ -36,7 +36,7 @@ from factdb.schemas.report import (
 )
 from factdb.schemas.reviews import EvidenceCreate, ReviewCreate
 from factdb.schemas.sources import ClaimantCreate, SourceCreate
-from factdb.services.claims import create_claim
+from factdb.services.claims import add_appearance, create_claim
 from factdb.services.claims_query import iter_claims
 from factdb.services.report import (
     build_report,
@@ -227,6 +227,78 @@ def test_html_shows_the_database_figures_and_links_highlights_to_claims(seeded: 
     assert {f"claim-{row['id']}" for row in rows} <= anchors
 
 
+SECOND_SOURCE = "https://second.example/briefing"
+
+
+def _attach_claim_to_a_second_source(engine: Engine, claim_id: int) -> None:
+    with transaction(engine) as session:
+        create_source(
+            session=session,
+            source_in=SourceCreate(url=SECOND_SOURCE, title="Briefing", text="A short briefing."),
+        )
+        add_appearance(
+            session=session,
+            claim_id=claim_id,
+            appearance_in=AppearanceCreate(source=SECOND_SOURCE),
+            actor="tester",
+        )
+
+
+@pytest.mark.parametrize("output_format", ["html", "markdown", "text"])
+def test_a_source_filter_reports_the_claims_of_that_source(
+    seeded: Engine, db_url: str, output_format: str
+) -> None:
+    _attach_claim_to_a_second_source(seeded, claim_id=6)
+    result = make_cli(db_url)("report", "--format", output_format, "--source", SECOND_SOURCE)
+    assert result.exit_code == 0, result.stderr
+    summary = _summary(seeded, ClaimFilter(source=SECOND_SOURCE))
+    assert summary.claims == 1
+    # The claim's other source (the seed article) still counts in the by-source table.
+    assert sorted(mix.claims for mix in summary.by_source) == [1, 1]
+    if output_format == "html":
+        rows = [row for block in parse(result.stdout).json_blocks("claims-page") for row in block]
+        assert [row["id"] for row in rows] == [6]
+    elif output_format == "markdown":
+        claim_rows = result.stdout.split("## Claims", 1)[1].strip().splitlines()[2:]
+        assert [row.split("|")[1].strip() for row in claim_rows] == ["6"]
+    else:
+        assert "1 claim: 1 reviewed, 0 unreviewed" in result.stdout
+
+
+def test_a_tag_filter_reports_only_tagged_claims(seeded: Engine, db_url: str) -> None:
+    with transaction(seeded, write=False) as session:
+        tagged = [
+            claim.id for claim in iter_claims(session=session, claim_filter=ClaimFilter(tag="gaza"))
+        ]
+    assert tagged
+    result = make_cli(db_url)("report", "--format", "html", "--tag", "gaza")
+    assert result.exit_code == 0, result.stderr
+    rows = [row for block in parse(result.stdout).json_blocks("claims-page") for row in block]
+    assert [row["id"] for row in rows] == tagged
+
+
+def test_reviews_over_time_include_months_without_reviews(seeded: Engine) -> None:
+    with transaction(seeded) as session:
+        add_review(
+            session=session,
+            claim_id=5,
+            review_in=ReviewCreate(
+                status=Status.TRUE, reviewer="Ana", reviewed_at=datetime(2024, 6, 1, tzinfo=UTC)
+            ),
+        )
+    months = _summary(seeded).reviews_by_month
+    assert [month for month, _ in months] == [
+        "2024-01",
+        "2024-02",
+        "2024-03",
+        "2024-04",
+        "2024-05",
+        "2024-06",
+    ]
+    assert dict(months)["2024-04"] == 0
+    assert dict(months)["2024-06"] == 1
+
+
 def test_html_has_no_external_reference_and_a_strict_policy(seeded: Engine) -> None:
     page = parse(_html(seeded))
     policy = next(
@@ -383,9 +455,11 @@ def test_segments_always_give_back_the_text(text: str, bounds: list[tuple[int, i
     found = segments(text, spans)
     assert "".join(segment.text for segment in found) == text
     for segment in found:
-        for span in segment.spans:
-            assert span.start <= segment.start
-            assert segment.start + len(segment.text) <= span.end <= len(text)
+        end = segment.start + len(segment.text)
+        covering = [
+            span for span in spans if span.start <= segment.start and end <= span.end <= len(text)
+        ]
+        assert list(segment.spans) == covering
 
 
 @pytest.mark.parametrize(

@@ -252,7 +252,8 @@ def print_report_summary(summary: ReportSummary, stream: TextIO) -> None:
         console.print(summary.empty_message)
         return
     console.print(
-        f"{summary.claims:,} claims: {summary.reviewed:,} reviewed, "
+        f"{summary.claims:,} claim{'' if summary.claims == 1 else 's'}: "
+        f"{summary.reviewed:,} reviewed, "
         f"{summary.unreviewed:,} unreviewed"
     )
     statuses = [

@@ -8,6 +8,7 @@ the page run its own script and style and nothing else: it makes no request of a
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -96,9 +97,19 @@ def segments(text: str, spans: Iterable[ReportSpan]) -> list[Segment]:
     """The text cut at every span boundary; overlapping spans share the segments they cover."""
     usable = [span for span in spans if 0 <= span.start < span.end <= len(text)]
     cuts = sorted({0, len(text), *(span.start for span in usable), *(span.end for span in usable)})
+    opening: dict[int, list[int]] = defaultdict(list)
+    closing: dict[int, list[int]] = defaultdict(list)
+    for index, span in enumerate(usable):
+        opening[span.start].append(index)
+        closing[span.end].append(index)
+    # One sweep over the cuts with the set of open spans: an article with thousands of claims
+    # must not cost the number of spans times the number of cuts.
+    open_spans: set[int] = set()
     found: list[Segment] = []
     for start, end in pairwise(cuts):
-        covering = tuple(span for span in usable if span.start <= start and end <= span.end)
+        open_spans.difference_update(closing.get(start, ()))
+        open_spans.update(opening.get(start, ()))
+        covering = tuple(usable[index] for index in sorted(open_spans))
         found.append(Segment(start=start, text=text[start:end], spans=covering))
     return found
 

@@ -1,7 +1,8 @@
 """The Markdown report, for a wiki or a chat: the summary and the claims table, streamed.
 
 Cells are one line each, with the characters Markdown (or the HTML a wiki allows in it) would
-read as syntax backslash-escaped, so a claim cannot break the table or turn into a link.
+read as syntax backslash-escaped, so a claim cannot break the table or write link or image markup.
+Renderers that link bare http(s) URLs by themselves still may: the link is the text it shows.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def _generated_line(summary: ReportSummary) -> str:
 def _write_summary(summary: ReportSummary, stream: TextIO) -> None:
     stream.write("## Summary\n\n")
     stream.write(
-        f"**{summary.claims:,} claims**: {summary.reviewed:,} reviewed, "
+        f"**{summary.claims:,} claim{'' if summary.claims == 1 else 's'}**: "
+        f"{summary.reviewed:,} reviewed, "
         f"{summary.unreviewed:,} unreviewed.\n\n"
     )
     _write_row(("Status", "Claims", "Share"), stream)

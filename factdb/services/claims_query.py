@@ -121,12 +121,18 @@ def filter_criteria(session: Session, claim_filter: ClaimFilter) -> list[ColumnE
         criteria.append(Claim.claimant_id.in_(claimant_ids))
     if claim_filter.source is not None:
         source = get_source(session=session, ref=claim_filter.source)
+        # Correlated on claims alone: the outer query may itself read appearances or tags
+        # (reports do), and those must stay inside the subquery.
         criteria.append(
-            exists().where(Appearance.claim_id == Claim.id, Appearance.source_id == source.id)
+            exists()
+            .where(Appearance.claim_id == Claim.id, Appearance.source_id == source.id)
+            .correlate(Claim)
         )
     if claim_filter.tag is not None:
         criteria.append(
-            exists().where(ClaimTag.claim_id == Claim.id, ClaimTag.tag == claim_filter.tag)
+            exists()
+            .where(ClaimTag.claim_id == Claim.id, ClaimTag.tag == claim_filter.tag)
+            .correlate(Claim)
         )
     if claim_filter.since is not None:
         criteria.append(Claim.created_at >= claim_filter.since)

@@ -139,7 +139,21 @@ def _reviews_by_month(
         .where(*selected)
         .group_by(month)
     )
-    return sorted((str(value), int(count)) for value, count in rows)
+    return _every_month({str(value): int(count) for value, count in rows})
+
+
+def _every_month(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """The counts from the first month to the last, months without reviews as 0, so a chart's
+    time axis is even."""
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    year, month = int(first[:4]), int(first[5:7])
+    months: list[tuple[str, int]] = []
+    while (key := f"{year:04d}-{month:02d}") <= last:
+        months.append((key, counts.get(key, 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _month(session: Session, column: Any) -> ColumnElement[Any]:
@@ -305,13 +319,14 @@ def _appearances(session: Session, claim_ids: list[int]) -> dict[int, list[Repor
             Appearance.quote,
             Appearance.quote_start,
             Appearance.quote_end,
-            Source.text.is_not(None),
+            # Shown in its article only when the span lies within the text (as _source checks).
+            func.length(Source.text) >= Appearance.quote_end,
         )
         .join(Source, Source.id == Appearance.source_id)
         .where(Appearance.claim_id.in_(claim_ids))
         .order_by(Appearance.id)
     )
-    for claim_id, source_id, url, title, quote, start, end, has_text in rows:
+    for claim_id, source_id, url, title, quote, start, end, within_text in rows:
         found[claim_id].append(
             ReportAppearance(
                 source_id=source_id,
@@ -320,7 +335,7 @@ def _appearances(session: Session, claim_ids: list[int]) -> dict[int, list[Repor
                 quote=quote,
                 start=start,
                 end=end,
-                in_report=bool(has_text) and start is not None,
+                in_report=bool(within_text) and start is not None,
             )
         )
     return found
