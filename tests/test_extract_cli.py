@@ -7,9 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 from factdb.resources import seeds_dir
-from tests.conftest import CliRun
+from factdb.schemas.sources import ClaimantCreate
+from factdb.services.claimants import get_or_create_claimant
+from factdb.services.extraction import match_claimant
+from tests.conftest import CliRun, make_cli
 
 SEED = seeds_dir() / "sputnik-2023-12-29-middle-east-quartet"
 URL = "https://news.example/budget"
@@ -194,8 +198,9 @@ def test_a_changed_text_under_a_known_url_is_refused(
     assert cli("extract", str(article), "--source-url", URL, "--add").exit_code == 0
     before = counts()
     changed = _write(tmp_path / "changed.txt", ARTICLE.replace("$4", "$5").encode())
-    result = cli("extract", changed, "--source-url", URL, "--add")
+    result = cli("extract", changed, "--source-url", URL, "--add", "--format", "json")
     assert result.exit_code == 1
+    assert result.stdout == ""  # recorded first, rendered after: no partial output
     assert result.stderr.startswith("Error: source 1 has the same URL but another text")
     assert counts() == before
 
@@ -203,3 +208,72 @@ def test_a_changed_text_under_a_known_url_is_refused(
 def _write(path: Path, data: bytes) -> str:
     path.write_bytes(data)
     return str(path)
+
+
+def test_a_deleted_claim_is_not_reused_the_article_gets_a_new_claim(
+    cli: CliRun, article: Path, tmp_path: Path, counts: Callable[[], dict[str, int]]
+) -> None:
+    assert cli("extract", str(article), "--source-url", URL, "--add").exit_code == 0
+    assert cli("delete", "1", "--reason", "wrong article").exit_code == 0
+    again = _write(tmp_path / "again.txt", ARTICLE.encode())
+    result = cli("extract", again, "--source-url", URL + "-2", "--add")
+    assert result.exit_code == 0, result.stderr
+    assert "1 claims recorded, 2 known claims attributed" in result.stderr
+    assert counts()["claims"] == 4
+    new = json.loads(cli("show", "4", "--format", "json").stdout)
+    assert new["text"].startswith("Mayor Ann Lee said")
+    # The deleted claim stays deleted, and a rerun of the first article does not revive it.
+    assert cli("extract", str(article), "--source-url", URL, "--add").exit_code == 0
+    assert counts()["claims"] == 4
+
+
+def test_names_are_resolved_read_only_against_an_existing_database(cli: CliRun) -> None:
+    assert cli("seed").exit_code == 0
+    items = _json(cli, str(SEED))
+    toll = next(item for item in items if "21,300" in str(item["text"]))
+    assert toll["claimant"] == "Local authorities in Gaza"
+
+
+def test_without_a_database_names_stay_as_extracted_and_none_is_created(tmp_path: Path) -> None:
+    run = make_cli(None)
+    missing = tmp_path / "none.sqlite3"
+    result = run("extract", str(SEED), "--format", "json", env={"FACTDB_DB": str(missing)})
+    assert result.exit_code == 0, result.stderr
+    toll = next(item for item in json.loads(result.stdout) if "21,300" in item["text"])
+    assert toll["claimant"] == "Local authorities"
+    assert not missing.exists()
+    assert not any(tmp_path.rglob("*.sqlite3*"))
+
+
+def test_interactive_rejects_format(cli: CliRun, article: Path) -> None:
+    result = cli("extract", str(article), "--source-url", URL, "-i", "--format", "json")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --interactive")
+    assert "--format" in result.stderr
+
+
+def test_the_default_minimum_score_is_the_library_constant() -> None:
+    import inspect
+
+    from factdb.cli import extraction as command
+    from factdb.extraction import DEFAULT_MIN_SCORE
+
+    assert vars(command)["DEFAULT_MIN_SCORE"] is DEFAULT_MIN_SCORE
+    default = inspect.signature(command.extract).parameters["min_score"].default
+    assert default == DEFAULT_MIN_SCORE
+
+
+def test_a_bare_name_matches_one_qualified_claimant_only(session: Session) -> None:
+    for name in ("Police in Leeds", "Bank of England", "Sergey Lavrov"):
+        get_or_create_claimant(session=session, claimant_in=ClaimantCreate(name=name))
+    session.flush()
+    found = match_claimant(session=session, name="police")
+    assert found is not None
+    assert found.name == "Police in Leeds"
+    found = match_claimant(session=session, name="Lavrov")
+    assert found is not None
+    assert found.name == "Sergey Lavrov"
+    assert match_claimant(session=session, name="Bank") is None
+    get_or_create_claimant(session=session, claimant_in=ClaimantCreate(name="Police in York"))
+    session.flush()
+    assert match_claimant(session=session, name="Police") is None

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from factdb.cli.context import output_stream, unit_of_work
+from factdb.cli.context import output_stream, state, unit_of_work
 from factdb.errors import InvalidInputError
+from factdb.extraction import DEFAULT_MIN_SCORE
 
 if TYPE_CHECKING:
     from factdb.schemas.extraction import ArticleMeta, ClaimProposal, ExtractedClaim
@@ -51,7 +52,7 @@ def extract(
     language: Annotated[str | None, typer.Option(help="BCP 47 language tag, e.g. en.")] = None,
     min_score: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Only candidates scoring at least this (0-1).")
-    ] = 0.5,
+    ] = DEFAULT_MIN_SCORE,
     output_format: Annotated[
         ExtractFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ExtractFormat.TABLE,
@@ -81,13 +82,28 @@ def extract(
         raise InvalidInputError("--add needs the article's URL: give --source-url")
     if interactive and article == STDIN:
         raise InvalidInputError("--interactive reads answers from standard input; give a file")
+    if interactive and _given(ctx, "output_format"):
+        raise InvalidInputError(
+            "--interactive asks about each candidate on standard output and prints no list: "
+            "leave out --format"
+        )
     candidates = extract_claims(meta.text, publisher=meta.publisher, min_score=min_score)
     if interactive:
-        _record(ctx, meta, [kept for kept in map(_ask, candidates) if kept is not None])
+        _record(ctx, meta, [kept for kept in map(_ask, candidates) if kept is not None], [])
         return
-    _render(candidates, output_format)
     if add:
-        _record(ctx, meta, [_proposal(candidate) for candidate in candidates])
+        # Recorded first: a failure leaves no half-printed list behind.
+        proposals = [_proposal(candidate) for candidate in candidates]
+        candidates = _record(ctx, meta, proposals, candidates)
+    else:
+        candidates = _known_claimants(ctx, candidates)
+    _render(candidates, output_format)
+
+
+def _given(ctx: typer.Context, parameter: str) -> bool:
+    # By name: Typer may bring its own copy of Click's ParameterSource.
+    source = ctx.get_parameter_source(parameter)
+    return source is not None and source.name != "DEFAULT"
 
 
 def read_article(ref: str, options: dict[str, str | None]) -> ArticleMeta:
@@ -232,9 +248,53 @@ def _choice() -> str:
         typer.echo("answer k (keep), s (skip) or e (edit)")
 
 
-def _record(ctx: typer.Context, meta: ArticleMeta, proposals: list[ClaimProposal]) -> None:
+def _known_claimants(ctx: typer.Context, candidates: list[ExtractedClaim]) -> list[ExtractedClaim]:
+    """Claimant names as the selected database has them, if it exists at the current schema.
+
+    Read only: a missing database is not created, an old one not upgraded, nothing is written;
+    when the database cannot be read the names stay as extracted.
+    """
+    if not any(candidate.claimant for candidate in candidates):
+        return candidates
+    import sqlite3
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from factdb.db import create_db_engine, is_sqlite, sqlite_path
+    from factdb.services.extraction import resolve_claimants
+    from factdb.services.schema_check import SCHEMA_HEAD, stored_revision
+
+    url = state(ctx).url
+    if is_sqlite(url):
+        path = sqlite_path(url)
+        if path is None or not path.is_file():
+            return candidates
+        read_only = f"{path.resolve().as_uri()}?mode=ro"
+        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(read_only, uri=True))
+    else:
+        engine = create_db_engine(url)
+    try:
+        if stored_revision(engine=engine) != SCHEMA_HEAD:
+            return candidates
+        with Session(engine) as session:
+            return resolve_claimants(session=session, candidates=candidates)
+    except SQLAlchemyError:
+        return candidates
+    finally:
+        engine.dispose()
+
+
+def _record(
+    ctx: typer.Context,
+    meta: ArticleMeta,
+    proposals: list[ClaimProposal],
+    candidates: list[ExtractedClaim],
+) -> list[ExtractedClaim]:
+    """Record the proposals; the candidates come back with their claimants as recorded."""
     from factdb.config import current_actor
-    from factdb.services.extraction import record_extraction
+    from factdb.services.extraction import record_extraction, resolve_claimants
 
     source_in = meta.source()
     if source_in is None:
@@ -243,6 +303,7 @@ def _record(ctx: typer.Context, meta: ArticleMeta, proposals: list[ClaimProposal
         summary = record_extraction(
             session=session, source_in=source_in, proposals=proposals, actor=current_actor()
         )
+        resolved = resolve_claimants(session=session, candidates=candidates)
     state = "new" if summary.source_created else "already recorded"
     typer.echo(
         f"source {summary.source_id} ({state}): {summary.claims_created} claims recorded, "
@@ -250,3 +311,4 @@ def _record(ctx: typer.Context, meta: ArticleMeta, proposals: list[ClaimProposal
         f"{summary.already_recorded} already recorded",
         err=True,
     )
+    return resolved

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from factdb.domain import ClaimantKind
 from factdb.extraction.lexicon import (
     ACCORDING_TO,
+    GROUP_PRONOUNS,
     MONTHS,
-    PLURAL_PRONOUNS,
     PRONOUNS,
     SKIPPABLE_BEFORE_VERB,
     SPEECH_VERB_PATTERN,
@@ -30,6 +30,12 @@ _APPOSITIVE = re.compile(
     r"(?P<name>(?:[A-Z][\w'\u2019\-]+\s+){0,3}[A-Z][\w'\u2019\-]+),\s+"
     r"(?P<role>(?:the|a|an)\s+[^,;:\"\u201c\u201d\n]{2,80}?),\s+"
     r"(?P<verb>" + "|".join(re.escape(verb) for verb in SPEECH_VERBS) + r")\b"
+)
+
+
+# ", which employs 5,000 people," just before the verb; a comma inside a number is no boundary.
+_RELATIVE_CLAUSE = re.compile(
+    r",\s+(?:which|who|whose|whom|that)\b(?:[^,;:\"\u201c\u201d\n]|(?<=\d),(?=\d))*,\s*$"
 )
 
 
@@ -55,7 +61,20 @@ def find_frame(view: str, sentence: Span) -> Frame | None:
             frame = _before_verb(view, sentence, verb) or _inverted(view, sentence, verb)
         if frame is not None:
             return frame
+        if match.group().casefold() != ACCORDING_TO and _frames_the_subject(view, sentence, verb):
+            # "The report added that 12 countries reported outbreaks.": the first speech verb
+            # after the sentence's subject frames it; later ones are inside what was reported.
+            return None
     return None
+
+
+def _frames_the_subject(view: str, sentence: Span, verb: Span) -> bool:
+    """The verb follows the sentence's subject directly: nothing but words (after an opening
+    adverbial set off by a comma, and skipping relative clauses) stands before it."""
+    before = _without_relative_clause(view, sentence.start, verb.start)
+    opening = view[sentence.start : before].split(",", 1)
+    subject = opening[-1] if len(opening) == 2 else opening[0]
+    return bool(subject.strip()) and not _punctuated(subject, 0, len(subject))
 
 
 def _appositive_frame(view: str, sentence: Span) -> Frame | None:
@@ -72,7 +91,10 @@ def _appositive_frame(view: str, sentence: Span) -> Frame | None:
 
 
 def _before_verb(view: str, sentence: Span, verb: Span) -> Frame | None:
-    words = _without_time_words(tokens(view, sentence.start, verb.start))
+    subject_end = _without_relative_clause(view, sentence.start, verb.start)
+    words = _without_time_words(tokens(view, sentence.start, subject_end))
+    if subject_end != verb.start:
+        verb = Span(subject_end, verb.end)
     if not words:
         return None
     if _punctuated(view, words[-1].end, verb.start):
@@ -80,7 +102,7 @@ def _before_verb(view: str, sentence: Span, verb: Span) -> Frame | None:
             return _role_then_name(view, sentence, words, verb)
         return None
     last = words[-1]
-    if last.lower in PRONOUNS | PLURAL_PRONOUNS:
+    if last.lower in PRONOUNS | GROUP_PRONOUNS:
         pronoun = Speaker(name=PRONOUN_SPEAKER, role=last.lower, kind=ClaimantKind.PERSON)
         return Frame(pronoun, Span(last.start, verb.end))
     phrase = phrase_before(words, view)
@@ -162,6 +184,13 @@ def _without_time_words(words: list[Token]) -> list[Token]:
         else:
             break
     return words
+
+
+def _without_relative_clause(view: str, start: int, end: int) -> int:
+    """Where the subject ends when a relative clause stands between it and the verb: "The
+    company, which employs 5,000 people, said …" ends at "company"."""
+    match = _RELATIVE_CLAUSE.search(view, start, end)
+    return match.start() if match is not None else end
 
 
 def _punctuated(view: str, start: int, end: int) -> bool:

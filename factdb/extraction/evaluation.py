@@ -2,7 +2,10 @@
 
 A gold claim counts as found when a candidate overlaps at least half of its span; a candidate is
 right when it finds at least one gold claim. The claimant of a found claim is judged on the
-candidate that overlaps it most.
+candidate that overlaps it most, and must be the gold name (any case, any spacing).
+
+One candidate may find several gold claims that way (a sentence holding two). For information
+the one-to-one recall pairs them greedily by overlap, each candidate finding at most one claim.
 """
 
 from __future__ import annotations
@@ -16,9 +19,6 @@ from factdb.extraction.segment import Span
 from factdb.schemas.extraction import ExtractedClaim
 
 MIN_OVERLAP = 0.5
-# A gold name may add a place to the name the text uses: "Local authorities" is
-# "Local authorities in Gaza" when the article only says "local authorities".
-QUALIFIER_WORDS = frozenset({"in", "of", "at", "for", "from"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class TextScore:
     found: int
     right_candidates: int
     right_claimants: int
+    found_one_to_one: int = 0
 
     @property
     def precision(self) -> float:
@@ -57,6 +58,11 @@ class TextScore:
     def f1(self) -> float:
         total = self.precision + self.recall
         return 2 * self.precision * self.recall / total if total else 0.0
+
+    @property
+    def recall_one_to_one(self) -> float:
+        """Recall when each candidate may find at most one gold claim (informational)."""
+        return self.found_one_to_one / self.gold if self.gold else 0.0
 
     @property
     def claimant_accuracy(self) -> float:
@@ -93,17 +99,28 @@ def finds(candidate: ExtractedClaim, gold: GoldClaim) -> bool:
 
 
 def same_claimant(found: str | None, gold: str) -> bool:
-    if found is None:
-        return False
-    found_key, gold_key = found.casefold().split(), gold.casefold().split()
-    if found_key == gold_key:
-        return True
-    qualifier = gold_key[len(found_key) : len(found_key) + 1]
-    return (
-        gold_key[: len(found_key)] == found_key
-        and bool(qualifier)
-        and (qualifier[0] in QUALIFIER_WORDS)
+    """The same name in any case and spacing; nothing else counts."""
+    return found is not None and found.casefold().split() == gold.casefold().split()
+
+
+def one_to_one(gold: GoldText, candidates: list[ExtractedClaim]) -> int:
+    """Gold claims found when each candidate finds at most one, paired greedily by overlap."""
+    pairs = sorted(
+        (
+            (Span(candidate.start, candidate.end).overlap(claim.span), c_index, g_index)
+            for c_index, candidate in enumerate(candidates)
+            for g_index, claim in enumerate(gold.claims)
+            if finds(candidate, claim)
+        ),
+        key=lambda pair: (-pair[0], pair[1], pair[2]),
     )
+    used_candidates: set[int] = set()
+    used_gold: set[int] = set()
+    for _, c_index, g_index in pairs:
+        if c_index not in used_candidates and g_index not in used_gold:
+            used_candidates.add(c_index)
+            used_gold.add(g_index)
+    return len(used_gold)
 
 
 def score_text(gold: GoldText, candidates: list[ExtractedClaim]) -> TextScore:
@@ -116,7 +133,15 @@ def score_text(gold: GoldText, candidates: list[ExtractedClaim]) -> TextScore:
         best = max(matches, key=lambda c: Span(c.start, c.end).overlap(claim.span))
         right_claimants += same_claimant(best.claimant, claim.claimant)
     right = sum(any(finds(candidate, claim) for claim in gold.claims) for candidate in candidates)
-    return TextScore(gold.name, len(gold.claims), len(candidates), found, right, right_claimants)
+    return TextScore(
+        gold.name,
+        len(gold.claims),
+        len(candidates),
+        found,
+        right,
+        right_claimants,
+        one_to_one(gold, candidates),
+    )
 
 
 def overall(scores: Iterable[TextScore]) -> TextScore:
@@ -129,4 +154,5 @@ def overall(scores: Iterable[TextScore]) -> TextScore:
         found=sum(item.found for item in items),
         right_candidates=sum(item.right_candidates for item in items),
         right_claimants=sum(item.right_claimants for item in items),
+        found_one_to_one=sum(item.found_one_to_one for item in items),
     )

@@ -124,7 +124,7 @@ PERSON_ROLES = word_set(
 GROUP_ROLES = word_set(
     """
     authorities officials police ministry government office agency department council
-    committee commission army military movement party union court bureau administration
+    committee commission army military party union court bureau administration
     institute university company firm group organisation organization regulator
     spokespeople sources nations countries critics experts residents analysts economists
     campaigners activists witnesses observers delegation
@@ -139,8 +139,35 @@ ROLE_MODIFIERS = word_set(
     """
     local foreign health state senior top former deputy regional federal city county national
     defence defense interior finance economy justice education energy trade police election
-    military security chief provincial municipal european israeli palestinian russian american
-    developing rich poor western opposition lead
+    military security chief provincial municipal developing rich poor western eastern northern
+    southern opposition lead
+    """
+)
+
+# The adjectives of the world's countries (and a few regions and blocs), as they stand before a
+# name or a role: "Ukrainian Olena Zelenska", "Kenyan officials". Capitalised in text, they are
+# nationalities, never part of a person's or an organisation's name.
+DEMONYMS = word_set(
+    """
+    afghan albanian algerian american andorran angolan antiguan argentine argentinian armenian
+    australian austrian azerbaijani bahamian bahraini bangladeshi barbadian belarusian belgian
+    belizean beninese bhutanese bolivian bosnian botswanan brazilian british bruneian bulgarian
+    burkinabe burmese burundian cambodian cameroonian canadian chadian chilean chinese
+    colombian comoran congolese croatian cuban cypriot czech danish djiboutian dominican
+    dutch ecuadorian egyptian emirati equatoguinean eritrean estonian eswatini ethiopian fijian
+    filipino finnish french gabonese gambian georgian german ghanaian greek grenadian guatemalan
+    guinean guyanese haitian honduran hungarian icelandic indian indonesian iranian iraqi irish
+    israeli italian ivorian jamaican japanese jordanian kazakh kazakhstani kenyan kiribati kosovar
+    kuwaiti kyrgyz lao laotian latvian lebanese liberian libyan liechtensteiner lithuanian
+    luxembourgish macedonian malagasy malawian malaysian maldivian malian maltese marshallese
+    mauritanian mauritian mexican micronesian moldovan monegasque mongolian montenegrin moroccan
+    mozambican namibian nauruan nepalese nepali norwegian omani pakistani palauan palestinian
+    panamanian paraguayan peruvian polish portuguese qatari romanian russian rwandan salvadoran
+    samoan saudi scottish senegalese serbian seychellois singaporean slovak slovenian somali
+    spanish sudanese surinamese swedish swiss syrian taiwanese tajik tanzanian thai
+    togolese tongan trinidadian tunisian turkish turkmen tuvaluan ugandan ukrainian uruguayan
+    uzbek vanuatuan venezuelan vietnamese welsh yemeni zambian zimbabwean english european
+    african asian arab nordic baltic balkan caribbean
     """
 )
 
@@ -151,12 +178,12 @@ ORGANISATION_WORDS = word_set(
     organisation party committee commission court bureau administration authority authorities
     government police army forces corporation company group association federation fund
     foundation news press times post herald international service services board network
-    quartet
     """
 )
 
 PRONOUNS = frozenset({"he", "she"})
-PLURAL_PRONOUNS = frozenset({"they"})
+# "it" and "they" stand for an organisation or a group: "The WHO said …. It added …".
+GROUP_PRONOUNS = frozenset({"it", "they"})
 
 # Capitalised at the start of a sentence, but never part of a name.
 FUNCTION_WORDS = word_set(

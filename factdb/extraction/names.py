@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from factdb.domain import ClaimantKind
 from factdb.extraction.lexicon import (
+    DEMONYMS,
     FUNCTION_WORDS,
     GROUP_ROLES,
     MONTHS,
@@ -26,6 +27,7 @@ from factdb.extraction.segment import Token
 NAME_JOINERS = frozenset({"of", "for", "de", "al", "van", "von", "bin", "and"})
 DETERMINERS = frozenset({"the", "a", "an"}) | POSSESSIVE_DETERMINERS
 MAX_PHRASE_TOKENS = 10
+PERSON = ClaimantKind.PERSON
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,24 @@ class Register:
         return self._last_of(ClaimantKind.PERSON)
 
     def last_organisation(self) -> Entity | None:
-        return self._last_of(ClaimantKind.ORGANIZATION)
+        """The most recent entity that is not a person: "it" and "they" refer to it."""
+        return next(
+            (
+                entity
+                for entity in reversed(self.entities)
+                if entity.kind is not ClaimantKind.PERSON
+            ),
+            None,
+        )
 
     def _last_of(self, kind: ClaimantKind) -> Entity | None:
         return next((entity for entity in reversed(self.entities) if entity.kind is kind), None)
 
 
 def is_name_word(token: Token) -> bool:
+    if _is_acronym(token.text):
+        # "WHO" is the organisation even though "who" is a function word.
+        return True
     return (
         token.capitalised
         and token.lower not in FUNCTION_WORDS
@@ -120,6 +133,7 @@ def can_stand_in_phrase(token: Token) -> bool:
         is_name_word(token)
         or token.lower in ROLES
         or token.lower in ROLE_MODIFIERS
+        or token.lower in DEMONYMS
         or is_possessive(token)
     )
 
@@ -190,6 +204,9 @@ def speaker_of(phrase: list[Token]) -> Speaker | None:
         default=0,
     )
     role_words, name_words = words[:role_end], words[role_end:]
+    while len(name_words) > 1 and name_words[0].lower in DEMONYMS:
+        # "Ukrainian Olena Zelenska": a nationality describes the speaker, like a role.
+        name_words = name_words[1:]
     if name_words and not all(
         is_name_word(token) or token.lower in NAME_JOINERS for token in name_words
     ):
@@ -204,12 +221,20 @@ def speaker_of(phrase: list[Token]) -> Speaker | None:
 def _kind(role_words: list[Token], name_words: list[Token]) -> ClaimantKind:
     if any(token.lower in ORGANISATION_WORDS for token in name_words):
         return ClaimantKind.ORGANIZATION
+    if len(name_words) == 1 and _is_acronym(name_words[0].text):
+        # "The WHO", "NATO", "the IMF": an acronym names a body, not a person.
+        return ClaimantKind.ORGANIZATION
     head = role_words[-1].lower if role_words else None
     if head in PERSON_ROLES:
         return ClaimantKind.PERSON
     if head in GROUP_ROLES:
         return ClaimantKind.ORGANIZATION
     return ClaimantKind.UNKNOWN
+
+
+def _is_acronym(word: str) -> bool:
+    letters = word.replace(".", "")
+    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
 
 
 def introductions(words: list[Token], text: str) -> list[Speaker]:

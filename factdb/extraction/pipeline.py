@@ -31,7 +31,6 @@ from factdb.extraction.segment import (
 )
 from factdb.schemas.extraction import Attribution, ExtractedClaim, Reason
 
-DEFAULT_MIN_SCORE = 0.5
 HEADING_MAX_WORDS = 20
 MIN_QUOTE_WORDS = 4
 MAX_PERSON_NAME_WORDS = 3
@@ -122,7 +121,11 @@ class _Document:
         if entity is not None:
             return Claimant(entity.name, entity.kind, entity.role, Attribution.ROLE_REFERENCE)
         role = speaker.role or ""
-        return Claimant(role[:1].upper() + role[1:], speaker.kind, speaker.role, how)
+        described = role[:1].upper() + role[1:]
+        # "The agency said …. It added …": a speaker known only by its role is still the one a
+        # later pronoun or role refers to.
+        self.register.introduce(Speaker(name=described, role=speaker.role, kind=speaker.kind))
+        return Claimant(described, speaker.kind, speaker.role, how)
 
     def _pronoun(self, speaker: Speaker) -> Claimant:
         entity = (

@@ -1,7 +1,12 @@
 """Recording extracted claims: the source with its text, each kept claim with its appearance.
 
 Idempotent: a claim whose quote is already attributed to the source at the same span is left as
-it is, so extracting the same article twice records nothing the second time.
+it is, so extracting the same article twice records nothing the second time (also when that claim
+has since been deleted: the desk's deletion stands).
+
+A candidate whose text is already a live claim is attributed to it. Deleted claims are never
+reused: a deleted claim with the same words gets a new claim beside it, since the article is new
+evidence that someone said them and the deletion may have been about another source.
 """
 
 from __future__ import annotations
@@ -10,22 +15,28 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from factdb.errors import ConflictError
-from factdb.models import Appearance, Claimant, Source
+from factdb.models import Appearance, Claim, Claimant, Source
 from factdb.schemas.claims import AppearanceCreate, ClaimCreate
-from factdb.schemas.extraction import ClaimProposal, ExtractionSummary
+from factdb.schemas.extraction import ClaimProposal, ExtractedClaim, ExtractionSummary
 from factdb.schemas.sources import ClaimantCreate, SourceCreate
-from factdb.schemas.types import sha256_text
+from factdb.schemas.types import fingerprint, sha256_text
 from factdb.services.claimants import find_claimant, name_key
-from factdb.services.claims import add_appearance, create_claim, find_duplicate
+from factdb.services.claims import add_appearance, create_claim
 from factdb.services.sources import create_source
 
-# "Local authorities" in an article is "Local authorities in Gaza" in the database.
-_QUALIFIERS = ("in", "of", "at", "for", "from")
+# A desk often records a body with the place it speaks for ("Police in Leeds", "Local
+# authorities in Gaza") while an article says only "police" or "local authorities". Such a bare
+# name is matched to "<name> in <place>" only when exactly one claimant fits (counting surname
+# matches too), so two "Police in …" leave "Police" a claimant of its own rather than a guess.
+# Only "in": "of", "for" and "from" build names ("Bank of England", "Centre for Policy"), where a
+# bare "Bank" is not that bank.
+_QUALIFIERS = ("in",)
 
 
 def match_claimant(*, session: Session, name: str) -> Claimant | None:
     """The existing claimant a name refers to: the same name in any case, else the only one
-    whose name ends with it ("Lavrov" → "Sergey Lavrov") or adds a place to it."""
+    whose name ends with it ("Lavrov" → "Sergey Lavrov") or adds a place to it ("Police" →
+    "Police in Leeds")."""
     exact = find_claimant(session=session, name=name)
     if exact is not None:
         return exact
@@ -51,7 +62,7 @@ def record_extraction(
         appearance_in = AppearanceCreate(
             source=str(source.id), quote=proposal.quote, start=proposal.start
         )
-        duplicate = find_duplicate(session=session, text=proposal.text)
+        duplicate = _live_claim(session, proposal.text)
         if duplicate is not None and _attributed_to(session, duplicate.id, source):
             # The same words twice in one article are one claim with one attribution.
             present += 1
@@ -75,6 +86,36 @@ def record_extraction(
         claims_created=created_claims,
         appearances_added=added,
         already_recorded=present,
+    )
+
+
+def resolve_claimants(
+    *, session: Session, candidates: list[ExtractedClaim]
+) -> list[ExtractedClaim]:
+    """The candidates with their claimant names as the database has them: read only."""
+    names: dict[str, str | None] = {}
+    resolved = []
+    for candidate in candidates:
+        if candidate.claimant is None:
+            resolved.append(candidate)
+            continue
+        if candidate.claimant not in names:
+            existing = match_claimant(session=session, name=candidate.claimant)
+            names[candidate.claimant] = existing.name if existing is not None else None
+        known = names[candidate.claimant]
+        resolved.append(
+            candidate if known is None else candidate.model_copy(update={"claimant": known})
+        )
+    return resolved
+
+
+def _live_claim(session: Session, text: str) -> Claim | None:
+    """The oldest claim with these words that is not deleted."""
+    return session.scalar(
+        select(Claim)
+        .where(Claim.fingerprint == fingerprint(text), Claim.deleted_at.is_(None))
+        .order_by(Claim.id)
+        .limit(1)
     )
 
 
