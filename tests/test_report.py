@@ -603,3 +603,30 @@ def _html(engine: Engine) -> str:
         report = build_report(session=session, claim_filter=ClaimFilter(), title="Desk")
         write_report_html(report.summary, report.claims, report.sources, stream)
     return stream.getvalue()
+
+
+def test_only_the_leading_claimants_and_sources_are_listed_with_the_full_counts(
+    session: Session,
+) -> None:
+    # Speaker n makes n claims, all of them in source n.
+    for number in range(1, 8):
+        for copy in range(number):
+            create_claim(
+                session=session,
+                claim_in=ClaimCreate(
+                    text=f"Claim {copy} of speaker {number}.",
+                    claimant=ClaimantCreate(name=f"Speaker {number}"),
+                    appearance=AppearanceCreate(source=f"https://s{number}.example/a"),
+                ),
+                actor="tester",
+            )
+    summary = report_summary(session=session, claim_filter=ClaimFilter(), title="Desk", top=3)
+    assert [(mix.name, mix.claims) for mix in summary.by_claimant] == [
+        ("Speaker 7", 7),
+        ("Speaker 6", 6),
+        ("Speaker 5", 5),
+    ]
+    assert summary.claimant_count == 7
+    assert [mix.claims for mix in summary.by_source] == [7, 6, 5]
+    assert summary.source_count == 7
+    assert all(mix.by_status == {Status.UNVERIFIED: mix.claims} for mix in summary.by_claimant)

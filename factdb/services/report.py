@@ -79,8 +79,8 @@ def report_summary(
 ) -> ReportSummary:
     selected = selected_claims(session=session, claim_filter=claim_filter)
     by_status = _status_counts(session, selected)
-    claimant_mix = _claimant_mix(session, selected)
-    source_mix = _source_mix(session, selected)
+    top_claimants, claimant_count = _claimant_mix(session, selected, top)
+    top_sources, source_count = _source_mix(session, selected, top)
     return ReportSummary(
         title=title,
         generated_at=now or datetime.now(UTC),
@@ -93,10 +93,10 @@ def report_summary(
             if status in by_status
         ],
         reviews_by_month=_reviews_by_month(session, selected),
-        by_claimant=_named_claimants(session, _top(claimant_mix, top)),
-        claimant_count=len(claimant_mix),
-        by_source=_named_sources(session, _top(source_mix, top)),
-        source_count=len(source_mix),
+        by_claimant=_named_claimants(session, top_claimants),
+        claimant_count=claimant_count,
+        by_source=_named_sources(session, top_sources),
+        source_count=source_count,
     )
 
 
@@ -165,42 +165,61 @@ def _month(session: Session, column: Any) -> ColumnElement[Any]:
 
 
 Mix = dict[int, dict[Status, int]]
+Ranked = list[tuple[int, dict[Status, int]]]
 
 
-def _claimant_mix(session: Session, selected: list[ColumnElement[bool]]) -> Mix:
-    rows = session.execute(
-        select(Claim.claimant_id, Claim.status, func.count())
-        .where(*selected, Claim.claimant_id.is_not(None))
-        .group_by(Claim.claimant_id, Claim.status)
+def _claimant_mix(
+    session: Session, selected: list[ColumnElement[bool]], top: int
+) -> tuple[Ranked, int]:
+    """The ``top`` claimants by selected claims with their verdict mix, and how many there are."""
+    return _ranked_mix(
+        session, Claim.claimant_id, [*selected, Claim.claimant_id.is_not(None)], top, joined=False
     )
-    return _mix(rows)
 
 
-def _source_mix(session: Session, selected: list[ColumnElement[bool]]) -> Mix:
-    rows = session.execute(
-        select(Appearance.source_id, Claim.status, func.count())
-        .join(Claim, Claim.id == Appearance.claim_id)
-        .where(*selected)
-        .group_by(Appearance.source_id, Claim.status)
-    )
-    return _mix(rows)
+def _source_mix(
+    session: Session, selected: list[ColumnElement[bool]], top: int
+) -> tuple[Ranked, int]:
+    """The ``top`` sources by selected claims with their verdict mix, and how many there are."""
+    return _ranked_mix(session, Appearance.source_id, selected, top, joined=True)
 
 
-def _mix(rows: Any) -> Mix:
-    found: Mix = defaultdict(dict)
-    for key, status, count in rows:
-        found[int(key)][Status(status)] = int(count)
-    return found
+def _ranked_mix(
+    session: Session,
+    key: Any,
+    criteria: list[ColumnElement[bool]],
+    top: int,
+    *,
+    joined: bool,
+) -> tuple[Ranked, int]:
+    # The ranking and the count happen in the database: a million claims may have a hundred
+    # thousand sources, and only the top few are shown.
+    def narrowed(statement: Any) -> Any:
+        if joined:
+            statement = statement.join(Claim, Claim.id == Appearance.claim_id)
+        return statement.where(*criteria)
+
+    claims = func.count().label("claims")
+    leaders = [
+        int(value)
+        for value, _ in session.execute(
+            narrowed(select(key, claims)).group_by(key).order_by(claims.desc(), key).limit(top)
+        )
+    ]
+    total = session.scalar(narrowed(select(func.count(func.distinct(key))))) or 0
+    mix: Mix = defaultdict(dict)
+    if leaders:
+        rows = session.execute(
+            narrowed(select(key, Claim.status, func.count()))
+            .where(key.in_(leaders))
+            .group_by(key, Claim.status)
+        )
+        for value, status, count in rows:
+            mix[int(value)][Status(status)] = int(count)
+    return [(leader, mix[leader]) for leader in leaders], int(total)
 
 
-def _top(mix: Mix, top: int) -> list[tuple[int, dict[Status, int]]]:
-    ranked = sorted(mix.items(), key=lambda item: (-sum(item[1].values()), item[0]))
-    return ranked[:top]
-
-
-def _named_claimants(
-    session: Session, ranked: list[tuple[int, dict[Status, int]]]
-) -> list[VerdictMix]:
+def _named_claimants(session: Session, ranked: Ranked) -> list[VerdictMix]:
     rows = session.execute(
         select(Claimant.id, Claimant.name).where(Claimant.id.in_([key for key, _ in ranked]))
     )
@@ -208,9 +227,7 @@ def _named_claimants(
     return [_verdict_mix(names[key], None, counts) for key, counts in ranked]
 
 
-def _named_sources(
-    session: Session, ranked: list[tuple[int, dict[Status, int]]]
-) -> list[VerdictMix]:
+def _named_sources(session: Session, ranked: Ranked) -> list[VerdictMix]:
     rows = session.execute(
         select(Source.id, Source.url, Source.title).where(Source.id.in_([key for key, _ in ranked]))
     )
