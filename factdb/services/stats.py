@@ -66,19 +66,17 @@ def _month(day: date) -> str:
 
 
 def _by_status_and_deleted(session: Session) -> tuple[dict[str, int], int]:
-    """Live claims by status, and the number of deleted claims, from one index scan."""
-    is_live = Claim.deleted_at.is_(None)
-    rows = session.execute(
-        select(Claim.status, is_live, func.count()).group_by(Claim.status, is_live)
-    )
-    by_status: dict[str, int] = {}
-    deleted = 0
-    for status, live, count in rows:
-        if live:
-            by_status[status] = by_status.get(status, 0) + int(count)
-        else:
-            deleted += int(count)
-    return by_status, deleted
+    """Live claims by status, and the number of deleted claims.
+
+    Two scans of the (status, deleted_at) index in its own order; grouping by status and
+    ``deleted_at IS NULL`` in one query would sort every row first, which is slower than both.
+    """
+    by_status = {
+        str(status): count
+        for status, count in _grouped(session, Claim.status, Claim.deleted_at.is_(None)).items()
+    }
+    deleted = session.scalar(select(func.count()).where(Claim.deleted_at.is_not(None))) or 0
+    return by_status, int(deleted)
 
 
 def _top_claimants(session: Session, top: int) -> list[tuple[str, int]]:
