@@ -126,6 +126,19 @@ class ReportFormat(StrEnum):
     TEXT = "text"
 
 
+class CardLayout(StrEnum):
+    """How an HTML report holds its claim cards: all in the page, or opened on demand."""
+
+    AUTO = "auto"
+    INLINE = "inline"
+    FOLDED = "folded"
+
+
+# Above this many claims ``auto`` folds the cards: laying out every card of a 100,000-claim report
+# kept a browser busy for minutes.
+INLINE_CARDS = 1_000
+
+
 class OnError(StrEnum):
     """What an import does with an invalid record."""
 

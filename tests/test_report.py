@@ -20,7 +20,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from factdb.db import create_db_engine, transaction
-from factdb.domain import Stance, Status
+from factdb.domain import CardLayout, Stance, Status
 from factdb.formats.report_html import safe_href, segments, write_report_html
 from factdb.formats.report_markdown import escape_cell, write_report_markdown
 from factdb.models import Claim, Claimant
@@ -597,12 +597,39 @@ def test_bad_input_is_one_error_line(
     assert not list(tmp_path.glob("**/*.html"))
 
 
-def _html(engine: Engine) -> str:
+def _html(engine: Engine, cards: CardLayout = CardLayout.AUTO) -> str:
     stream = io.StringIO()
     with transaction(engine, write=False) as session:
         report = build_report(session=session, claim_filter=ClaimFilter(), title="Desk")
-        write_report_html(report.summary, report.claims, report.sources, stream)
+        write_report_html(report.summary, report.claims, report.sources, stream, cards=cards)
     return stream.getvalue()
+
+
+FOLDED_MARK = '<template class="claim-cards">'
+
+
+def _card_ids(html: str) -> list[str]:
+    return re.findall(r'<article class="claim" id="(claim-\d+)"', html)
+
+
+def test_cards_are_inline_in_small_reports_and_folded_on_request(seeded: Engine) -> None:
+    inline = _html(seeded)
+    folded = _html(seeded, CardLayout.FOLDED)
+    assert FOLDED_MARK not in inline
+    assert _card_ids(inline) == _card_ids(folded)
+    templates = re.findall(r'<template class="claim-cards">(.*?)</template>', folded, re.S)
+    assert [card for block in templates for card in _card_ids(block)] == _card_ids(folded)
+    assert 'id="shown-cards"' in folded
+    assert 'id="shown-cards"' not in inline
+    assert FOLDED_MARK not in _html(seeded, CardLayout.INLINE)
+
+
+def test_auto_folds_cards_above_the_inline_limit(
+    monkeypatch: pytest.MonkeyPatch, seeded: Engine
+) -> None:
+    monkeypatch.setattr("factdb.formats.report_html.INLINE_CARDS", 3)
+    assert FOLDED_MARK in _html(seeded)
+    assert FOLDED_MARK not in _html(seeded, CardLayout.INLINE)
 
 
 def test_only_the_leading_claimants_and_sources_are_listed_with_the_full_counts(

@@ -229,6 +229,41 @@ def test_a_highlight_leads_to_its_claim_and_back(open_report: Open) -> None:
     visit.assert_clean()
 
 
+def test_folded_cards_open_when_a_link_leads_to_them(open_report: Open) -> None:
+    visit = open_report(_seeded, "--cards", "folded")
+    page = visit.page
+    assert page.locator("article.claim").count() == 0, "folded cards are not laid out"
+    assert page.locator("#folded-note").is_visible()
+    page.locator("#claims-table tbody tr a[href='#claim-6']").click()
+    card = page.locator("#shown-cards #claim-6")
+    assert card.is_visible()
+    assert _in_viewport(page, "#claim-6")
+    assert "Correct" in card.inner_text()
+    assert "https://e.example/quartet" in card.inner_text()
+    highlight = page.locator("#articles a.hl[data-claim='8']").first
+    highlight.scroll_into_view_if_needed()
+    highlight.click()
+    assert page.url.endswith("#claim-8")
+    assert _in_viewport(page, "#claim-8")
+    assert "Pants on Fire" in page.locator("#claim-8").inner_text()
+    assert page.locator("#shown-cards article.claim").count() == 2
+    page.locator("#claim-8 a.in-article").click()
+    assert _in_viewport(page, "#at-8-1")
+    visit.screenshot("report-folded-claim")
+    visit.assert_clean()
+
+
+def test_a_folded_card_opens_from_the_address(open_report: Open) -> None:
+    visit = open_report(_seeded, "--cards", "folded")
+    page = visit.page
+    page.goto(visit.url + "#claim-12")
+    assert page.locator("#claim-12").is_visible()
+    assert "Mostly True" in page.locator("#claim-12").inner_text()
+    assert _in_viewport(page, "#claim-12")
+    assert {request.split("#")[0] for request in visit.requests} == {visit.url}
+    assert visit.problems == []
+
+
 def _in_viewport(page: Page, selector: str) -> bool:
     return bool(
         page.evaluate(

@@ -18,7 +18,7 @@ from factdb.cli.options import (
     TagFilter,
     claim_filter,
 )
-from factdb.domain import ReportFormat
+from factdb.domain import INLINE_CARDS, CardLayout, ReportFormat
 from factdb.errors import InvalidInputError
 
 DEFAULT_TITLE = "factdb report"
@@ -36,6 +36,14 @@ def report(
         typer.Option("--output", "-o", help="Write to this file (default: standard output)."),
     ] = None,
     title: Annotated[str, typer.Option(help="The report's heading.")] = DEFAULT_TITLE,
+    cards: Annotated[
+        CardLayout,
+        typer.Option(
+            help="HTML: every claim's card in the page (inline), or opened when a link leads "
+            "to it (folded, which big reports need to open quickly); auto folds above "
+            f"{INLINE_CARDS:,} claims.",
+        ),
+    ] = CardLayout.AUTO,
     status: StatusFilter = None,
     claimant: ClaimantFilter = None,
     source: SourceFilter = None,
@@ -63,7 +71,7 @@ def report(
             if output_format is ReportFormat.HTML:
                 from factdb.formats.report_html import write_report_html
 
-                write_report_html(found.summary, found.claims, found.sources, stream)
+                write_report_html(found.summary, found.claims, found.sources, stream, cards=cards)
             elif output_format is ReportFormat.MARKDOWN:
                 from factdb.formats.report_markdown import write_report_markdown
 

@@ -16,7 +16,7 @@ from itertools import islice, pairwise
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
-from factdb.domain import Status
+from factdb.domain import INLINE_CARDS, CardLayout, Status
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -77,11 +77,13 @@ def write_report_html(
     stream: TextIO,
     *,
     page_size: int = PAGE_SIZE,
+    cards: CardLayout = CardLayout.AUTO,
 ) -> None:
     """Render the page into the stream chunk by chunk; claims and sources are read as needed."""
     template = _environment().get_template("report.html.jinja")
     chunks = template.generate(
         summary=summary,
+        fold_cards=_folds_cards(cards, summary.claims),
         pages=(ClaimPage(page) for page in _chunks(claims, page_size)),
         sources=sources,
         statuses=list(Status),
@@ -91,6 +93,12 @@ def write_report_html(
         js=_asset("report.js"),
     )
     stream.writelines(chunks)
+
+
+def _folds_cards(cards: CardLayout, claims: int) -> bool:
+    if cards is CardLayout.AUTO:
+        return claims > INLINE_CARDS
+    return cards is CardLayout.FOLDED
 
 
 def segments(text: str, spans: Iterable[ReportSpan]) -> list[Segment]:

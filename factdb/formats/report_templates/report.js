@@ -139,3 +139,36 @@
   });
   render();
 })();
+
+// Large reports keep each claim's card in a <template> (see the page's note); following a link to
+// a claim moves its card into the page and scrolls to it. Cards are the server's escaped markup,
+// moved as nodes, never parsed from strings here.
+(function () {
+  "use strict";
+  const shown = document.getElementById("shown-cards");
+  if (!shown) {
+    return;
+  }
+  function reveal(id) {
+    if (!id.startsWith("claim-") || document.getElementById(id)) {
+      return document.getElementById(id);
+    }
+    for (const template of document.querySelectorAll("template.claim-cards")) {
+      const card = template.content.getElementById(id);
+      if (card) {
+        shown.appendChild(card);
+        return card;
+      }
+    }
+    return null;
+  }
+  function followHash() {
+    const card = reveal(decodeURIComponent(window.location.hash.slice(1)));
+    if (card && card.classList.contains("claim")) {
+      card.classList.add("opened");
+      card.scrollIntoView();
+    }
+  }
+  window.addEventListener("hashchange", followHash);
+  followHash();
+})();
