@@ -253,6 +253,11 @@ class Review(Base):
     evidence: Mapped[list[Evidence]] = relationship(order_by="Evidence.id", passive_deletes=True)
 
 
+# The review that sets a claim's status: the newest by its review date, then the one recorded last
+# (a review recorded today about last week comes after last week's reviews, not before them).
+NEWEST_REVIEW_FIRST = (Review.reviewed_at.desc(), Review.id.desc())
+
+
 class Evidence(Base):
     """A link that supports, refutes or gives context to a review's verdict."""
 

@@ -16,7 +16,16 @@ from sqlalchemy import ColumnElement, Connection, func, select
 from sqlalchemy.orm import Session
 
 from factdb.domain import Status
-from factdb.models import Appearance, Claim, Claimant, ClaimTag, Evidence, Review, Source
+from factdb.models import (
+    NEWEST_REVIEW_FIRST,
+    Appearance,
+    Claim,
+    Claimant,
+    ClaimTag,
+    Evidence,
+    Review,
+    Source,
+)
 from factdb.schemas.claims import ClaimFilter
 from factdb.schemas.rows import EVIDENCE_SEPARATOR
 from factdb.schemas.types import TAG_SEPARATOR
@@ -145,7 +154,7 @@ def _latest_reviews(
             func.row_number()
             .over(
                 partition_by=Review.claim_id,
-                order_by=(Review.reviewed_at.desc(), Review.id.desc()),
+                order_by=NEWEST_REVIEW_FIRST,
             )
             .label("rank"),
             func.count().over(partition_by=Review.claim_id).label("reviews"),

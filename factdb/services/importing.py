@@ -36,6 +36,7 @@ from factdb.domain import HistoryAction, OnError, Status, StatusBasis
 from factdb.errors import FactdbError, InvalidInputError
 from factdb.formats.records import RawRecord
 from factdb.models import (
+    NEWEST_REVIEW_FIRST,
     Appearance,
     Base,
     Claim,
@@ -612,7 +613,7 @@ def _newest_statuses(session: Session, claim_ids: Sequence[int]) -> dict[int, st
             func.row_number()
             .over(
                 partition_by=Review.claim_id,
-                order_by=(Review.reviewed_at.desc(), Review.id.desc()),
+                order_by=NEWEST_REVIEW_FIRST,
             )
             .label("rank"),
         )

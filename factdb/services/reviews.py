@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb.domain import HistoryAction, Status, StatusBasis
-from factdb.models import Claim, Evidence, Review, utcnow
+from factdb.models import NEWEST_REVIEW_FIRST, Claim, Evidence, Review, utcnow
 from factdb.schemas.reviews import ReviewCreate
 from factdb.services.claims_query import lock_claim_for_change
 from factdb.services.history import record_history
@@ -72,11 +72,10 @@ def append_review(
 
 def refresh_status(*, session: Session, claim: Claim) -> None:
     """Set the claim's status from its newest review and mark it updated."""
-    # A review recorded today about last week comes after last week's reviews, not before them.
     newest = session.scalar(
         select(Review.status)
         .where(Review.claim_id == claim.id)
-        .order_by(Review.reviewed_at.desc(), Review.id.desc())
+        .order_by(*NEWEST_REVIEW_FIRST)
         .limit(1)
     )
     claim.status = newest or Status.UNVERIFIED.value
