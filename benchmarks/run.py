@@ -1421,13 +1421,15 @@ def process_runs(bench: Bench) -> int:
     return max(3, repeat // 3)
 
 
-def figure_show(bench: Bench) -> None:
+def claim_command_figure(bench: Bench, figure: str, command: str, *options: str) -> None:
+    """``factdb COMMAND ID OPTIONS`` as processes on sampled claims, against the import line."""
+
     def measure() -> dict[str, Measurement]:
         database = str(bench.database())
         timings = []
         for claim_id in sample_ids(bench, process_runs(bench)):
-            argv = bench.cli("--db", database, "show", str(claim_id))
-            timings.append(run_process(argv, bench.env).check("show").seconds)
+            argv = bench.cli("--db", database, command, str(claim_id), *options)
+            timings.append(run_process(argv, bench.env).check(command).seconds)
         return {
             "process": Measurement(
                 median(timings),
@@ -1438,36 +1440,17 @@ def figure_show(bench: Bench) -> None:
             )
         }
 
-    bench.part("factdb show ID", [("process", Target("≤ 1.5x", "ratio", "<=", 1.5))], measure)
+    bench.part(figure, [("process", Target("≤ 1.5x", "ratio", "<=", 1.5))], measure)
+
+
+def figure_show(bench: Bench) -> None:
+    claim_command_figure(bench, "factdb show ID", "show")
 
 
 def figure_verify(bench: Bench) -> None:
-    def measure() -> dict[str, Measurement]:
-        database = str(bench.database())
-        timings = []
-        for claim_id in sample_ids(bench, process_runs(bench)):
-            argv = bench.cli(
-                "--db",
-                database,
-                "verify",
-                str(claim_id),
-                "--status",
-                "false",
-                "--reviewer",
-                "bench",
-            )
-            timings.append(run_process(argv, bench.env).check("verify").seconds)
-        return {
-            "process": Measurement(
-                median(timings),
-                "s",
-                median(bench.import_line()),
-                "import line",
-                note=f"median of {len(timings)} runs",
-            )
-        }
-
-    bench.part("factdb verify ID", [("process", Target("≤ 1.5x", "ratio", "<=", 1.5))], measure)
+    claim_command_figure(
+        bench, "factdb verify ID", "verify", "--status", "false", "--reviewer", "bench"
+    )
 
 
 def figure_stats(bench: Bench) -> None:
