@@ -8,6 +8,7 @@ failure: in CI a skipped dialect would hide a broken one.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -96,6 +97,16 @@ def postgres_server() -> Iterator[PostgresServer]:
     server.admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per session; each test copies it instead of migrating."""
+    path = tmp_path_factory.mktemp("template") / "factdb-template.sqlite3"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade(engine=engine)
+    engine.dispose()  # the last connection checkpoints the WAL, so the file alone is complete
+    return path
+
+
 @pytest.fixture(params=DIALECTS)
 def dialect(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -106,12 +117,10 @@ def _fresh_url(
 ) -> Iterator[str]:
     if dialect == "sqlite":
         database = tmp_path / "factdb-test.sqlite3"
-        url = f"sqlite:///{database}"
         if migrated:
-            engine = create_db_engine(url)
-            upgrade(engine=engine)
-            engine.dispose()
-        yield url
+            template: Path = request.getfixturevalue("sqlite_template")
+            shutil.copyfile(template, database)
+        yield f"sqlite:///{database}"
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
     url = server.create_database(migrated=migrated)

@@ -237,6 +237,8 @@ while not stop.exists():
     )
     with transaction(engine) as session:
         create_claim(session=session, claim_in=claim, actor="writer")
+    if number == 1:
+        print("writing", flush=True)
 print(number)
 """
 
@@ -250,6 +252,9 @@ def test_backup_while_another_process_writes(tmp_path: Path) -> None:
         [sys.executable, "-c", WRITER, url, str(stop)], stdout=subprocess.PIPE, text=True
     )
     try:
+        # A loaded machine can take seconds to start the writer: back up only once it writes.
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == "writing"
         copies = [tmp_path / f"backup-{n}.sqlite3" for n in range(3)]
         for copy in copies:
             time.sleep(0.3)
@@ -258,7 +263,7 @@ def test_backup_while_another_process_writes(tmp_path: Path) -> None:
     finally:
         stop.touch()
         written, _ = writer.communicate(timeout=60)
-    assert writer.returncode == 0
+    assert writer.returncode == 0, written
     assert int(written) > 0
     counts = []
     for copy in copies:
