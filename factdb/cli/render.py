@@ -113,6 +113,10 @@ def sources_table(sources: Iterable[SourceRead]) -> int:
     return print_table("Sources", ("id", "url", "title", "publisher", "published", "claims"), rows)
 
 
+def _external_ids_line(claim: ClaimRead) -> str:
+    return ", ".join(f"{item.id} in {item.dataset}" for item in claim.external_ids) or "—"
+
+
 def claim_text(claim: ClaimRead) -> str:
     lines = [
         f"Claim {claim.id}  ({claim.uid})",
@@ -122,6 +126,7 @@ def claim_text(claim: ClaimRead) -> str:
         f"  Date:      {_plain_cell(claim.claim_date) or '—'}",
         f"  Language:  {claim.language or '—'}",
         f"  Tags:      {', '.join(claim.tags) or '—'}",
+        f"  Ids:       {_external_ids_line(claim)}",
         f"  Recorded:  {_plain_cell(claim.created_at)} (updated {_plain_cell(claim.updated_at)})",
         f"  Version:   {claim.version}"
         + (f"  (DELETED {_plain_cell(claim.deleted_at)})" if claim.deleted_at else ""),
@@ -142,7 +147,8 @@ def claim_text(claim: ClaimRead) -> str:
     lines += ["", f"Reviews ({len(claim.reviews)}, oldest first)"]
     for number, review in enumerate(claim.reviews, start=1):
         lines.append(
-            f"  {number}. {_plain_cell(review.reviewed_at)}  {review.status.value}"
+            f"  {number}. {_plain_cell(review.reviewed_at) or 'date unknown'}"
+            f"  {review.status.value}"
             f'  "{review.rating_label}"  by {review.reviewer}'
         )
         if review.url:

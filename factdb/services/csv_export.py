@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from factdb.domain import Status
 from factdb.models import (
     NEWEST_REVIEW_FIRST,
+    OLDEST_REVIEW_FIRST,
     Appearance,
     Claim,
     Claimant,
@@ -178,7 +179,7 @@ def _evidence(session: Session, low: int, high: int) -> dict[int, list[str]]:
         select(Review.claim_id, Evidence.url)
         .join(Evidence, Evidence.review_id == Review.id)
         .where(Review.claim_id.between(low, high))
-        .order_by(Review.claim_id, Review.reviewed_at, Review.id, Evidence.id)
+        .order_by(Review.claim_id, *OLDEST_REVIEW_FIRST, Evidence.id)
     )
     for claim_id, url in rows:
         found[claim_id].append(url)
