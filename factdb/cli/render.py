@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -113,6 +114,15 @@ def sources_table(sources: Iterable[SourceRead]) -> int:
     return print_table("Sources", ("id", "url", "title", "publisher", "published", "claims"), rows)
 
 
+# Control characters are stored as published, but printed they could drive the terminal
+# (ESC sequences): shown escaped instead.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    return _TERMINAL_CONTROLS.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
 def _external_ids_line(claim: ClaimRead) -> str:
     return ", ".join(f"{item.id} in {item.dataset}" for item in claim.external_ids) or "—"
 
@@ -156,7 +166,7 @@ def claim_text(claim: ClaimRead) -> str:
         if review.note:
             lines.extend(f"     {line}" for line in review.note.splitlines())
         lines.extend(f"     {link.stance.value}: {link.url}" for link in review.evidence)
-    return "\n".join(lines)
+    return _visible("\n".join(lines))
 
 
 def _status_line(claim: ClaimRead) -> str:
