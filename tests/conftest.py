@@ -28,6 +28,7 @@ from factdb.models import (
     Claimant,
     ClaimTag,
     Evidence,
+    ExternalId,
     HistoryEntry,
     Review,
     Source,
@@ -181,6 +182,7 @@ COUNTED_MODELS: tuple[type[Base], ...] = (
     Appearance,
     Review,
     Evidence,
+    ExternalId,
     HistoryEntry,
 )
 

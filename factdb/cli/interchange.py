@@ -436,6 +436,9 @@ def _print_summary(
         lines.append(
             f"evidence links dropped: {summary.evidence_dropped:,} (not URLs; records kept)"
         )
+    lines.extend(f"rejected: {rejection}" for rejection in summary.first_rejections)
+    if summary.failed > len(summary.first_rejections):
+        lines.append(f"rejected: … {summary.failed - len(summary.first_rejections):,} more")
     if summary.unmapped_labels:
         labels = ", ".join(f"{label!r} ({count})" for label, count in summary.top_unmapped_labels)
         lines.append(f"labels mapped to 'other': {labels}")

@@ -97,8 +97,10 @@ def _dateutil(text: str, hint: str, *, yearfirst: bool) -> datetime:
     from dateutil import parser
 
     readings = set()
+    # Year first means year-month-day: no convention writes year-day-month.
+    orders = (False,) if yearfirst else (False, True)
     for default in _DEFAULTS:
-        for dayfirst in (False, True):
+        for dayfirst in orders:
             try:
                 readings.add(
                     parser.parse(text, default=default, dayfirst=dayfirst, yearfirst=yearfirst)

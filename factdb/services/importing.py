@@ -58,6 +58,7 @@ from factdb.services.claims import locate_quote
 
 UNKNOWN_REVIEWER = "unknown"
 TOP_UNMAPPED_LABELS = 10
+FIRST_REJECTIONS = 5
 BATCH_SIZE = 1_000
 # Enough ids per IN (...) for speed, few enough for every database's parameter limit.
 LOOKUP_CHUNK = 500
@@ -91,6 +92,8 @@ class ImportSummary:
     reviews_added: int = 0
     appearances_added: int = 0
     evidence_dropped: int = 0
+    # The first few rejections as "location: reason", for a summary that shows why.
+    first_rejections: list[str] = field(default_factory=list)
     unmapped_labels: Counter[str] = field(default_factory=Counter)
     notes: Counter[str] = field(default_factory=Counter)
 
@@ -274,6 +277,8 @@ class _BatchImporter:
         if self.options.on_error is OnError.ABORT:
             raise ImportRecordError(raw.location, reason)
         self.summary.failed += 1
+        if len(self.summary.first_rejections) < FIRST_REJECTIONS:
+            self.summary.first_rejections.append(f"{raw.location}: {reason}")
         if self.on_reject is not None:
             self.on_reject(RejectedRecord(location=raw.location, reason=reason, record=raw.data))
 
