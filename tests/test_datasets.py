@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -355,3 +356,50 @@ def test_encoding_and_delimiter(cli: CliRun, tmp_path: Path) -> None:
     _import(cli, wide, [*options, "--encoding", "utf-16"])
     dates = {claim["text"]: claim["claim_date"] for claim in _claims(cli)}
     assert dates == {"Le café est fermé.": "2020-03-05", "Été sans pluie.": "2020-03-06"}
+
+
+def _readme_command(heading: str) -> list[str]:
+    """The shell command of the README's "Real data sets" block after ``heading``."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Real data sets", 1)[1]
+    block = section.split(heading, 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    words = shlex.split(block.replace("\\\n", " "))
+    assert words[:2] == ["factdb", "import"]
+    return words[2:]
+
+
+@pytest.mark.parametrize(
+    ("heading", "fixture", "options"),
+    [
+        ("**FEVER**", FEVER, FEVER_OPTIONS),
+        ("**LIAR**", LIAR, LIAR_OPTIONS),
+        ("**AVeriTeC**", AVERITEC, AVERITEC_OPTIONS),
+        ("**ClaimsKG**", CLAIMSKG, CLAIMSKG_OPTIONS),
+    ],
+)
+def test_readme_commands_are_the_tested_ones(
+    heading: str, fixture: Path, options: list[str]
+) -> None:
+    """The README's commands are exactly the options these tests import with."""
+    path, *given = _readme_command(heading)
+    if heading == "**FEVER**":
+        assert path == "../shared/data/fever/" + fixture.name
+    wanted = [*options]
+    given = [
+        word for word in given if word not in ("--on-error", "skip", "--rejects", "rejects.jsonl")
+    ]
+    assert _pairs(given) == _pairs(wanted)
+
+
+def _pairs(words: list[str]) -> set[tuple[str, ...]]:
+    """Options as (option, value) pairs, flags alone, in any order."""
+    pairs: set[tuple[str, ...]] = set()
+    index = 0
+    while index < len(words):
+        if words[index] == "--no-header":
+            pairs.add((words[index],))
+            index += 1
+        else:
+            pairs.add((words[index], words[index + 1]))
+            index += 2
+    return pairs
