@@ -263,14 +263,13 @@ class Review(Base):
 # An undated review cannot be shown to be newer than a dated one, so undated reviews rank below
 # every dated review and among themselves by the order they were recorded (a file's order).
 # NULLS LAST is spelled out: SQLite and PostgreSQL sort NULL at opposite ends by default.
-NEWEST_REVIEW_FIRST: tuple[ColumnElement[Any], ...] = (
-    Review.reviewed_at.desc().nulls_last(),
-    Review.id.desc(),
+_REVIEW_RECENCY = (Review.reviewed_at, Review.id)  # NULL (undated) counts as oldest
+NEWEST_REVIEW_FIRST: tuple[ColumnElement[Any], ...] = tuple(
+    column.desc().nulls_last() for column in _REVIEW_RECENCY
 )
-# The same rule read from the other end, for listings that run oldest first.
-OLDEST_REVIEW_FIRST: tuple[ColumnElement[Any], ...] = (
-    Review.reviewed_at.asc().nulls_first(),
-    Review.id.asc(),
+# The same rule read from the other end, for listings that run oldest first (show, report).
+OLDEST_REVIEW_FIRST: tuple[ColumnElement[Any], ...] = tuple(
+    column.asc().nulls_first() for column in _REVIEW_RECENCY
 )
 
 

@@ -305,6 +305,7 @@ def _table_options(
             raise InvalidInputError(f"{option}: {value!r} must be one character")
     try:
         codecs.lookup(encoding)
+        "\n".encode(encoding)  # a codec such as rot13 exists but is no text encoding
     except LookupError:
         raise InvalidInputError(f"encoding: unknown encoding {encoding!r}") from None
     if delimiter is not None and quote is not None and _one_char(delimiter) == _one_char(quote):
