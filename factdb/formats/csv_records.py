@@ -84,7 +84,7 @@ def read_csv(
             for index, cell in enumerate(row)
         }
         if len(row) != len(header):
-            yield RawRecord(location, cells, problem=_count_problem(len(row), len(header), table))
+            yield RawRecord(location, cells, problem=_count_problem(row, len(header), table))
             continue
         fields = {field: row[index].strip() for index, field in columns.items()}
         if options is None:
@@ -98,11 +98,18 @@ def read_csv(
             yield RawRecord(location, cells, problem=str(error))
 
 
-def _count_problem(found: int, expected: int, table: TableOptions) -> str:
+def _count_problem(row: list[str], expected: int, table: TableOptions) -> str:
     first = "the header has" if table.header else "the first row has"
     # Read literally, a row splits wrongly only where a value holds the delimiter or a newline.
-    hint = " (a delimiter or line break inside a value?)" if table.quote is None else ""
-    return f"{found} cells where {first} {expected}{hint}"
+    hint = ""
+    if table.quote is None:
+        quoted = any(cell.startswith('"') or cell.endswith('"') for cell in row)
+        hint = (
+            " (a quoted value with a line break? if the file quotes values, give --quote '\"')"
+            if quoted
+            else " (a delimiter or line break inside a value?)"
+        )
+    return f"{len(row)} cells where {first} {expected}{hint}"
 
 
 def _rows(lines: Iterator[str], table: TableOptions) -> Iterator[tuple[int, list[str] | str]]:
