@@ -159,7 +159,10 @@ def test_numeric_dates_without_the_year_first_need_a_format(day: date) -> None:
     assert told.startswith(day.isoformat())
 
 
-@pytest.mark.parametrize("text", ["2020", "March 2020", "yesterday", "5 mars 2020", "2020-13-45"])
+@pytest.mark.parametrize(
+    "text",
+    ["2020", "March 2020", "yesterday", "5 mars 2020", "2020-13-45", "March 5, 2020 10:00 EST"],
+)
 def test_incomplete_or_unknown_dates_are_refused_with_their_value(text: str) -> None:
     with pytest.raises(DateProblem) as raised:
         read_date_text(text)

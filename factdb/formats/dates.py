@@ -94,6 +94,22 @@ def _rfc2822(text: str) -> datetime | None:
 
 
 def _dateutil(text: str, hint: str, *, yearfirst: bool) -> datetime:
+    import warnings
+
+    from dateutil import parser
+
+    with warnings.catch_warnings():
+        # A zone name dateutil does not know (EST, CET…) would be dropped silently: refuse it.
+        warnings.simplefilter("error", parser.UnknownTimezoneWarning)
+        try:
+            return _agreed_reading(text, hint, yearfirst=yearfirst)
+        except parser.UnknownTimezoneWarning:
+            raise DateProblem(
+                f"{text!r} names a time zone factdb cannot place; give an offset (+0200) or {hint}"
+            ) from None
+
+
+def _agreed_reading(text: str, hint: str, *, yearfirst: bool) -> datetime:
     from dateutil import parser
 
     readings = set()
