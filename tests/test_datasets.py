@@ -403,3 +403,20 @@ def _pairs(words: list[str]) -> set[tuple[str, ...]]:
             pairs.add((words[index], words[index + 1]))
             index += 2
     return pairs
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        (["--map", "claim=text", "--map", "claim=note"], "'claim' is mapped twice"),
+        (["--map", "claim=text", "--map", "verdict=text"], "mapped from two columns"),
+    ],
+)
+def test_a_column_or_field_mapped_twice_is_a_usage_error(
+    cli: CliRun, tmp_path: Path, mapping: list[str], message: str
+) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("claim,verdict\nA claim.,false\n", encoding="utf-8")
+    result = cli("import", str(path), *mapping)
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -269,6 +269,10 @@ def _parse_mapping(pairs: list[str]) -> dict[str, str]:
         field = _known_field(field.strip(), "map", pair, sep)
         if not column.strip():
             raise InvalidInputError(f"map: {pair!r} is not COLUMN=FIELD")
+        if column.strip() in mapping:
+            raise InvalidInputError(f"map: {column.strip()!r} is mapped twice")
+        if field in mapping.values():
+            raise InvalidInputError(f"map: the field {field!r} is mapped from two columns")
         mapping[column.strip()] = field
     return mapping
 
