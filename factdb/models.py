@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    ColumnElement,
     Date,
     DateTime,
     Dialect,
@@ -177,8 +178,11 @@ class Claim(Base):
     )
     reviews: Mapped[list[Review]] = relationship(
         back_populates="claim",
-        order_by="(Review.reviewed_at, Review.id)",
+        order_by=lambda: OLDEST_REVIEW_FIRST,
         passive_deletes=True,
+    )
+    external_ids: Mapped[list[ExternalId]] = relationship(
+        order_by="(ExternalId.dataset, ExternalId.external_id)", passive_deletes=True
     )
 
 
@@ -236,7 +240,8 @@ class Review(Base):
     rating_label: Mapped[str] = mapped_column(String(LABEL_LENGTH))
     note: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    reviewed_at: Mapped[datetime]
+    # None: the fact-checker's data does not say when (many research data sets do not).
+    reviewed_at: Mapped[datetime | None]
     url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # What the fact-checker published, kept as published; the status above is its normalisation.
@@ -255,7 +260,17 @@ class Review(Base):
 
 # The review that sets a claim's status: the newest by its review date, then the one recorded last
 # (a review recorded today about last week comes after last week's reviews, not before them).
-NEWEST_REVIEW_FIRST = (Review.reviewed_at.desc(), Review.id.desc())
+# An undated review cannot be shown to be newer than a dated one, so undated reviews rank below
+# every dated review and among themselves by the order they were recorded (a file's order).
+# NULLS LAST is spelled out: SQLite and PostgreSQL sort NULL at opposite ends by default.
+_REVIEW_RECENCY = (Review.reviewed_at, Review.id)  # NULL (undated) counts as oldest
+NEWEST_REVIEW_FIRST: tuple[ColumnElement[Any], ...] = tuple(
+    column.desc().nulls_last() for column in _REVIEW_RECENCY
+)
+# The same rule read from the other end, for listings that run oldest first (show, report).
+OLDEST_REVIEW_FIRST: tuple[ColumnElement[Any], ...] = tuple(
+    column.asc().nulls_first() for column in _REVIEW_RECENCY
+)
 
 
 class Evidence(Base):
@@ -272,6 +287,20 @@ class Evidence(Base):
     url: Mapped[str] = mapped_column(String(URL_LENGTH))
     title: Mapped[str | None] = mapped_column(Text)
     stance: Mapped[str] = mapped_column(String(20), default=Stance.CONTEXT.value)
+
+
+class ExternalId(Base):
+    """A record's own id in the data set it came from (LIAR's ``12134.json``, FEVER's ``69612``).
+
+    Ids are only unique within their data set, so the data set's name is part of the key: two
+    data sets' ``1``, ``2``, ``3`` never collide. A claim merged from several data sets keeps each.
+    """
+
+    __tablename__ = "claim_external_ids"
+
+    dataset: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"), index=True)
 
 
 class HistoryEntry(Base):

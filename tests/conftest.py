@@ -29,6 +29,7 @@ from factdb.models import (
     Claimant,
     ClaimTag,
     Evidence,
+    ExternalId,
     HistoryEntry,
     Review,
     Source,
@@ -190,6 +191,7 @@ COUNTED_MODELS: tuple[type[Base], ...] = (
     Appearance,
     Review,
     Evidence,
+    ExternalId,
     HistoryEntry,
 )
 

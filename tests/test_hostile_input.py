@@ -63,11 +63,15 @@ UNANTICIPATED = ("Error: unexpected ", "Error: database error", "Error: the data
 # ---------------------------------------------------------------------------------------------
 # Strategies
 
-# What factdb must refuse wherever it appears: NUL (PostgreSQL cannot store it), lone surrogates
-# (UTF-8 cannot encode them) and the other control characters.
-REFUSED_PIECES = ["\x00", "\ud800", "\udc80", "\x1b[31m", "\x7f", "\x85"]
-# What it must store exactly: every script, bidi controls, combining marks, odd whitespace.
+# What factdb must refuse wherever it appears: NUL (PostgreSQL cannot store it) and lone
+# surrogates (UTF-8 cannot encode them). Other control characters are data (LIAR has U+0090).
+REFUSED_PIECES = ["\x00", "\ud800", "\udc80"]
+# What it must store exactly: every script, bidi controls, combining marks, odd whitespace,
+# control characters other than NUL.
 STORABLE_PIECES = [
+    "\x90",
+    "\x1b[31m",
+    "\x7f",
     "\u200f",
     "\u200e",
     "\u202e",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from factdb.db import create_db_engine
 from factdb.models import Base, is_search_object
@@ -194,5 +196,42 @@ def test_upgrades_and_downgrades_keep_existing_rows(empty_db_url: str) -> None:
                 for table in ("claims", "reviews", "evidence", "appearances", "claim_history")
             ]
         assert counts == [1, 1, 1, 1, 1]
+    finally:
+        engine.dispose()
+
+
+def test_0006_undated_reviews_and_external_ids_survive_down_and_up(empty_db_url: str) -> None:
+    engine = create_db_engine(empty_db_url)
+    try:
+        upgrade(engine=engine, revision="0001")
+        with engine.begin() as connection:
+            for statement in ROWS_AT_0001:
+                connection.execute(text(statement))
+        assert upgrade(engine=engine) == SCHEMA_HEAD
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO reviews (id, claim_id, status, status_basis, rating_label, "
+                    "reviewer, reviewed_at, created_at) VALUES (2, 1, 'true', 'label', 'TRUE', "
+                    "'FEVER', NULL, '2024-03-01 00:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO claim_external_ids (dataset, external_id, claim_id) "
+                    "VALUES ('fever', '69612', 1)"
+                )
+            )
+        assert downgrade(engine=engine, revision="0005") == "0005"
+        with engine.connect() as connection:
+            filled = connection.execute(
+                text("SELECT reviewed_at = created_at FROM reviews WHERE id = 2")
+            ).scalar_one()
+            assert filled
+        assert "claim_external_ids" not in inspect(engine).get_table_names()
+        assert upgrade(engine=engine) == SCHEMA_HEAD
+        # The rebuilt reviews table is still append-only.
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(text("UPDATE reviews SET note = 'changed'"))
     finally:
         engine.dispose()

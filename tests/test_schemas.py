@@ -59,10 +59,15 @@ def test_printable_text_is_accepted_unless_blank(raw: str) -> None:
         assert claim_text.validate_python(raw) == collapse_whitespace(raw)
 
 
-@pytest.mark.parametrize("bad", ["a\x00b", "a\ud800b", "\x1b[31mred", "x" * (MAX_CLAIM_LENGTH + 1)])
+@pytest.mark.parametrize("bad", ["a\x00b", "a\ud800b", "x" * (MAX_CLAIM_LENGTH + 1)])
 def test_unstorable_or_oversized_text_is_rejected(bad: str) -> None:
     with pytest.raises(ValidationError):
         claim_text.validate_python(bad)
+
+
+@pytest.mark.parametrize("kept", ["Trump\x90s tax plan", "\x1b[31mred", "a\x7fb", "\x01\x02"])
+def test_control_characters_other_than_nul_are_stored_exactly(kept: str) -> None:
+    assert claim_text.validate_python(kept) == kept
 
 
 @given(st.text(), st.sampled_from([str.upper, str.lower, str.title]))

@@ -26,12 +26,15 @@ from factdb.errors import InvalidInputError
 from factdb.formats.detect import ImportFormat
 
 if TYPE_CHECKING:
+    from factdb.formats.csv_records import TableOptions
+    from factdb.formats.mapped import MapOptions
     from factdb.formats.records import RawRecord
     from factdb.services.importing import ImportSummary
 
 ORGANIZATION_ENV = "FACTDB_ORGANIZATION"
 ORGANIZATION_URL_ENV = "FACTDB_ORGANIZATION_URL"
 SNIFF_BYTES = 64 * 1024
+MAX_DATASET_NAME = 500
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 
 
@@ -118,7 +121,47 @@ def import_files(
     mapping: Annotated[
         list[str] | None,
         typer.Option(
-            "--map", "-m", metavar="COLUMN=FIELD", help="Map a CSV/TSV column to a field."
+            "--map",
+            "-m",
+            metavar="COLUMN=FIELD",
+            help="Map a CSV/TSV column (name, or number from 1) or a JSON member "
+            "(dotted path: meta.speaker) to a field.",
+        ),
+    ] = None,
+    constants: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="FIELD=VALUE",
+            help="Give every mapped record this value (e.g. --set reviewer=PolitiFact).",
+        ),
+    ] = None,
+    dataset: Annotated[
+        str | None,
+        typer.Option(
+            help="Name of the data set that external_id values belong to "
+            "(default: the file's name)."
+        ),
+    ] = None,
+    no_header: Annotated[
+        bool,
+        typer.Option("--no-header", help="CSV/TSV without a header row: --map by column number."),
+    ] = False,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(help="CSV/TSV cell separator, one character (e.g. ';'; 'tab' for a tab)."),
+    ] = None,
+    quote: Annotated[
+        str | None,
+        typer.Option(help="Quote character: CSV uses '\"'; TSV is read literally unless given."),
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option(help="CSV/TSV text encoding (e.g. latin-1, utf-16).")
+    ] = "utf-8",
+    date_format: Annotated[
+        str | None,
+        typer.Option(
+            help="strftime pattern for mapped dates that are not unambiguous (e.g. %d-%m-%Y)."
         ),
     ] = None,
     rating_map: Annotated[
@@ -149,7 +192,10 @@ def import_files(
 
     if rejects is not None and on_error is not OnError.SKIP:
         raise InvalidInputError("--rejects needs --on-error skip")
-    fields = _parse_mapping(mapping or [])
+    fields = _map_options(mapping or [], constants or [], dataset, date_format)
+    table = _table_options(no_header, delimiter, quote, encoding)
+    if _needs_dataset(fields) and any(str(path) == "-" for path in files):
+        raise InvalidInputError("external_id from standard input needs --dataset NAME")
     try:
         default_language = normalize_language(language) if language else None
     except ValueError as error:
@@ -164,7 +210,7 @@ def import_files(
         session = stack.enter_context(unit_of_work(ctx, commit=not dry_run))
         reject_stream = stack.enter_context(output_stream(rejects)) if rejects else None
         tick = stack.enter_context(progress("Importing"))
-        records = _ticking(_read_all(stack, files, input_format, fields), tick)
+        records = _ticking(_read_all(stack, files, input_format, fields, table), tick)
         summary = import_records(
             session=session,
             records=records,
@@ -178,59 +224,165 @@ def import_files(
     _print_summary(summary, len(files), rejects, dry_run)
 
 
-def _parse_mapping(pairs: list[str]) -> dict[str, str] | None:
-    from factdb.formats.csv_records import MAPPABLE_FIELDS
+def _map_options(
+    pairs: list[str], constants: list[str], dataset: str | None, date_format: str | None
+) -> MapOptions | None:
+    from factdb.formats.dates import check_date_format
+    from factdb.formats.mapped import MapOptions
 
     if not pairs:
+        for option, given in (("--set", constants), ("--dataset", dataset)):
+            if given:
+                raise InvalidInputError(f"{option} applies to mapped files: give --map too")
+        if date_format:
+            raise InvalidInputError("--date-format applies to mapped files: give --map too")
         return None
+    mapping = _parse_mapping(pairs)
+    values: dict[str, str] = {}
+    for pair in constants:
+        field, sep, value = pair.partition("=")
+        field = _known_field(field.strip(), "set", pair, sep)
+        if field in mapping.values():
+            raise InvalidInputError(f"set: {field!r} is mapped from the file already")
+        values[field] = value
+    if "text" not in (*mapping.values(), *values):
+        raise InvalidInputError("map: one column must map to the field 'text'")
+    return MapOptions(
+        columns=mapping,
+        constants=values,
+        date_format=check_date_format(date_format) if date_format else None,
+        dataset=_dataset_name(dataset) if dataset is not None else None,
+    )
+
+
+def _needs_dataset(options: MapOptions | None) -> bool:
+    """Whether external ids are read without a data set to scope them (then the file's name)."""
+    if options is None or options.dataset is not None:
+        return False
+    return "external_id" in (*options.columns.values(), *options.constants)
+
+
+def _parse_mapping(pairs: list[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for pair in pairs:
         column, sep, field = pair.partition("=")
-        field = field.strip()
-        if not sep or not column.strip() or not field:
+        field = _known_field(field.strip(), "map", pair, sep)
+        if not column.strip():
             raise InvalidInputError(f"map: {pair!r} is not COLUMN=FIELD")
-        if field not in MAPPABLE_FIELDS:
-            raise InvalidInputError(
-                f"map: unknown field {field!r}; fields: {', '.join(MAPPABLE_FIELDS)}"
-            )
+        if column.strip() in mapping:
+            raise InvalidInputError(f"map: {column.strip()!r} is mapped twice")
+        if field in mapping.values():
+            raise InvalidInputError(f"map: the field {field!r} is mapped from two columns")
         mapping[column.strip()] = field
-    if "text" not in mapping.values():
-        raise InvalidInputError("map: one column must map to the field 'text'")
     return mapping
+
+
+def _known_field(field: str, option: str, pair: str, sep: str) -> str:
+    from factdb.formats.mapped import MAPPABLE_FIELDS
+
+    if not sep or not field:
+        shape = "COLUMN=FIELD" if option == "map" else "FIELD=VALUE"
+        raise InvalidInputError(f"{option}: {pair!r} is not {shape}")
+    if field not in MAPPABLE_FIELDS:
+        raise InvalidInputError(
+            f"{option}: unknown field {field!r}; fields: {', '.join(MAPPABLE_FIELDS)}"
+        )
+    return field
+
+
+def _dataset_name(dataset: str) -> str:
+    name = " ".join(dataset.split())
+    if not name or len(name) > MAX_DATASET_NAME or "\x00" in name:
+        raise InvalidInputError(f"dataset: {dataset!r} must be 1 to {MAX_DATASET_NAME} characters")
+    return name
+
+
+def _table_options(
+    no_header: bool, delimiter: str | None, quote: str | None, encoding: str
+) -> TableOptions:
+    import codecs
+
+    from factdb.formats.csv_records import TableOptions
+
+    for option, value in (("delimiter", delimiter), ("quote", quote)):
+        if value is not None and len(_one_char(value)) != 1:
+            raise InvalidInputError(f"{option}: {value!r} must be one character")
+    try:
+        codecs.lookup(encoding)
+        "\n".encode(encoding)  # a codec such as rot13 exists but is no text encoding
+    except LookupError:
+        raise InvalidInputError(f"encoding: unknown encoding {encoding!r}") from None
+    if delimiter is not None and quote is not None and _one_char(delimiter) == _one_char(quote):
+        raise InvalidInputError("--delimiter and --quote must differ")
+    return TableOptions(
+        delimiter=_one_char(delimiter) if delimiter is not None else "",
+        quote=_one_char(quote) if quote is not None else None,
+        header=not no_header,
+        encoding=encoding,
+    )
+
+
+def _one_char(value: str) -> str:
+    return {"tab": "\t", "\\t": "\t"}.get(value.lower(), value)
 
 
 def _read_all(
     stack: ExitStack,
     files: list[Path],
     input_format: ImportFormat,
-    mapping: dict[str, str] | None,
+    mapping: MapOptions | None,
+    table: TableOptions,
 ) -> Iterator[RawRecord]:
     for path in files:
         stream = stack.enter_context(_open(path))
         name = "stdin" if str(path) == "-" else path.name
-        yield from _read_one(stream, name, input_format, mapping)
+        yield from _read_one(stream, name, input_format, mapping, table)
+
+
+_TABULAR = (ImportFormat.CSV, ImportFormat.TSV)
+_MAPPABLE = (*_TABULAR, ImportFormat.JSON, ImportFormat.JSONL)
 
 
 def _read_one(
-    stream: BinaryIO, name: str, input_format: ImportFormat, mapping: dict[str, str] | None
+    stream: BinaryIO,
+    name: str,
+    input_format: ImportFormat,
+    mapping: MapOptions | None,
+    table: TableOptions,
 ) -> Iterator[RawRecord]:
+    from dataclasses import replace
+
     from factdb.formats.claimreview import read_claimreview
-    from factdb.formats.csv_records import read_csv
+    from factdb.formats.csv_records import TableOptions, read_csv
     from factdb.formats.detect import detect_format
     from factdb.formats.google_factcheck import read_google_factcheck
+    from factdb.formats.json_records import read_json
     from factdb.formats.jsonl_records import read_jsonl
 
     found = input_format
     if found is ImportFormat.AUTO:
         found = detect_format(name, _head(stream), tabular=mapping is not None)
-    if mapping is not None and found not in (ImportFormat.CSV, ImportFormat.TSV):
-        raise InvalidInputError("--map applies to csv and tsv files only")
+    if mapping is not None and found not in _MAPPABLE:
+        raise InvalidInputError("--map applies to csv, tsv, json and jsonl files only")
+    if found not in _TABULAR and table != TableOptions(delimiter="", quote=None):
+        raise InvalidInputError(
+            f"{name}: --no-header, --delimiter, --quote and --encoding apply to csv and tsv only"
+        )
     if found is ImportFormat.CSV:
-        yield from read_csv(stream, name=name, mapping=mapping)
+        csv_table = replace(table, delimiter=table.delimiter or ",", quote=table.quote or '"')
+        yield from read_csv(stream, name=name, mapping=mapping, table=csv_table)
     elif found is ImportFormat.TSV:
-        yield from read_csv(stream, name=name, delimiter="\t", mapping=mapping)
+        # TSV has no quoting: a tab or a line break ends a cell, a quote is just a character.
+        yield from read_csv(
+            stream,
+            name=name,
+            mapping=mapping,
+            table=replace(table, delimiter=table.delimiter or "\t"),
+        )
+    elif found is ImportFormat.JSON:
+        yield from read_json(stream, name=name, mapping=mapping)
     elif found is ImportFormat.JSONL:
-        yield from read_jsonl(stream, name=name)
+        yield from read_jsonl(stream, name=name, mapping=mapping)
     elif found is ImportFormat.CLAIMREVIEW:
         yield from read_claimreview(_whole(stream, name), name=name)
     else:
@@ -285,6 +437,13 @@ def _print_summary(
         f"reviews added: {summary.reviews_added:,}; appearances added: "
         f"{summary.appearances_added:,}",
     ]
+    if summary.evidence_dropped:
+        lines.append(
+            f"evidence links dropped: {summary.evidence_dropped:,} (not URLs; records kept)"
+        )
+    lines.extend(f"rejected: {rejection}" for rejection in summary.first_rejections)
+    if summary.failed > len(summary.first_rejections):
+        lines.append(f"rejected: … {summary.failed - len(summary.first_rejections):,} more")
     if summary.unmapped_labels:
         labels = ", ".join(f"{label!r} ({count})" for label, count in summary.top_unmapped_labels)
         lines.append(f"labels mapped to 'other': {labels}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -113,6 +114,19 @@ def sources_table(sources: Iterable[SourceRead]) -> int:
     return print_table("Sources", ("id", "url", "title", "publisher", "published", "claims"), rows)
 
 
+# Control characters are stored as published, but printed they could drive the terminal
+# (ESC sequences): shown escaped instead.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    return _TERMINAL_CONTROLS.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+def _external_ids_line(claim: ClaimRead) -> str:
+    return ", ".join(f"{item.id} in {item.dataset}" for item in claim.external_ids) or "—"
+
+
 def claim_text(claim: ClaimRead) -> str:
     lines = [
         f"Claim {claim.id}  ({claim.uid})",
@@ -122,6 +136,7 @@ def claim_text(claim: ClaimRead) -> str:
         f"  Date:      {_plain_cell(claim.claim_date) or '—'}",
         f"  Language:  {claim.language or '—'}",
         f"  Tags:      {', '.join(claim.tags) or '—'}",
+        f"  Ids:       {_external_ids_line(claim)}",
         f"  Recorded:  {_plain_cell(claim.created_at)} (updated {_plain_cell(claim.updated_at)})",
         f"  Version:   {claim.version}"
         + (f"  (DELETED {_plain_cell(claim.deleted_at)})" if claim.deleted_at else ""),
@@ -142,7 +157,8 @@ def claim_text(claim: ClaimRead) -> str:
     lines += ["", f"Reviews ({len(claim.reviews)}, oldest first)"]
     for number, review in enumerate(claim.reviews, start=1):
         lines.append(
-            f"  {number}. {_plain_cell(review.reviewed_at)}  {review.status.value}"
+            f"  {number}. {_plain_cell(review.reviewed_at) or 'date unknown'}"
+            f"  {review.status.value}"
             f'  "{review.rating_label}"  by {review.reviewer}'
         )
         if review.url:
@@ -150,7 +166,7 @@ def claim_text(claim: ClaimRead) -> str:
         if review.note:
             lines.extend(f"     {line}" for line in review.note.splitlines())
         lines.extend(f"     {link.stance.value}: {link.url}" for link in review.evidence)
-    return "\n".join(lines)
+    return _visible("\n".join(lines))
 
 
 def _status_line(claim: ClaimRead) -> str:

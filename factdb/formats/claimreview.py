@@ -426,8 +426,9 @@ def _claim_review(
         "@type": "ClaimReview",
         "url": review.url,
         "claimReviewed": claim.text,
-        "datePublished": review.reviewed_at.date().isoformat(),
     }
+    if review.reviewed_at is not None:  # an unknown date is left out, never made up
+        node["datePublished"] = review.reviewed_at.date().isoformat()
     put(node, "author", _author(review, organization))
     node["reviewRating"] = _rating(review)
     put(node, "reviewBody", review.note)

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+import itertools
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from factdb.errors import ImportFormatError
 from factdb.formats.csv_report import restore_cell
+from factdb.formats.mapped import (
+    MAPPABLE_FIELDS,
+    MapOptions,
+    MappingProblem,
+    claim_part,
+    mapped_record,
+    review_part,
+)
 from factdb.formats.records import RawRecord
 from factdb.schemas.rows import CSV_COLUMNS
 from factdb.schemas.types import TAG_SEPARATOR
@@ -15,32 +27,18 @@ from factdb.schemas.types import TAG_SEPARATOR
 MAX_FIELD_CHARS = 10 * 1024 * 1024
 MAX_LINE_BYTES = 4 * MAX_FIELD_CHARS
 
-MAPPABLE_FIELDS: dict[str, str] = {
-    "uid": "the claim's UUID",
-    "text": "the claim (required)",
-    "claimant": "who made it",
-    "claimant_kind": "person, organization, group or unknown",
-    "claim_date": "when it was made",
-    "language": "BCP 47 tag of the claim",
-    "tags": "tags separated by ';' or ','",
-    "source_url": "where the claim appeared",
-    "source_title": "that source's title",
-    "publisher": "that source's publisher",
-    "published_at": "that source's publication time",
-    "quote": "the exact words in that source",
-    "status": "a factdb status",
-    "rating_label": "the rating as published",
-    "rating_value": "the numeric rating",
-    "best_rating": "the best value of its scale (default 5)",
-    "worst_rating": "the worst value of its scale (default 1)",
-    "review_url": "where the fact-check is published",
-    "review_title": "the fact-check's headline",
-    "reviewer": "who made the fact-check",
-    "reviewer_url": "the fact-checker's site",
-    "reviewed_at": "when it was published",
-    "note": "its explanation",
-    "evidence_urls": "evidence links separated by spaces",
-}
+__all__ = ["MAPPABLE_FIELDS", "TableOptions", "read_csv"]
+
+
+@dataclass(frozen=True)
+class TableOptions:
+    """How a CSV or TSV file is laid out."""
+
+    delimiter: str = ","
+    # None: no quoting at all, every tab and newline separates (TSV's own definition).
+    quote: str | None = '"'
+    header: bool = True
+    encoding: str = "utf-8"
 
 
 def read_csv(
@@ -48,140 +46,177 @@ def read_csv(
     *,
     name: str,
     delimiter: str = ",",
-    mapping: Mapping[str, str] | None = None,
+    mapping: Mapping[str, str] | MapOptions | None = None,
+    table: TableOptions | None = None,
 ) -> Iterator[RawRecord]:
-    """Yield a record per row. Without a mapping the file must be factdb's own CSV report."""
-    # The limit is process-wide in the csv module; a field over it raises a located error below.
+    """Yield a record per row. Without a mapping the file must be factdb's own CSV report.
+
+    A row that cannot be read (a quoting error, too few or too many cells) becomes a record with
+    a problem, so that ``--on-error skip`` skips that row alone.
+    """
+    table = table or TableOptions(delimiter=delimiter)
+    options = MapOptions(columns=mapping) if isinstance(mapping, Mapping) else mapping
+    if not table.header and options is None:
+        raise ImportFormatError(f"{name}: --no-header needs --map with column numbers")
+    rows = _rows(_text_lines(stream, name, table.encoding), table)
+    first = next(rows, None)
+    if first is None:
+        raise ImportFormatError(f"{name}: the file is empty")
+    if isinstance(first[1], str):
+        raise ImportFormatError(f"{name}: line {first[0]}: {first[1]}")
+    if table.header:
+        header = [column.strip() for column in first[1]]
+        columns = _column_fields(header, options, name)
+        body: Iterator[tuple[int, list[str] | str]] = rows
+    else:
+        header = [str(number) for number in range(1, len(first[1]) + 1)]
+        columns = _numbered_fields(options, name) if options else {}
+        body = itertools.chain([first], rows)
+    for number, row in body:
+        location = f"{name}: line {number}"
+        if isinstance(row, str):
+            yield RawRecord(location, {}, problem=row)
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {
+            header[index] if index < len(header) else str(index + 1): cell
+            for index, cell in enumerate(row)
+        }
+        if len(row) != len(header):
+            yield RawRecord(location, cells, problem=_count_problem(row, len(header), table))
+            continue
+        fields = {field: row[index].strip() for index, field in columns.items()}
+        if options is None:
+            # factdb's own report: undo its CSV-injection escaping to get the exact text.
+            fields = {field: restore_cell(value) for field, value in fields.items()}
+            yield RawRecord(location, _own_row(fields))
+            continue
+        try:
+            yield RawRecord(location, mapped_record(fields, options, name=name))
+        except MappingProblem as error:
+            yield RawRecord(location, cells, problem=str(error))
+
+
+def _count_problem(row: list[str], expected: int, table: TableOptions) -> str:
+    first = "the header has" if table.header else "the first row has"
+    # Read literally, a row splits wrongly only where a value holds the delimiter or a newline.
+    hint = ""
+    if table.quote is None:
+        quoted = any(cell.startswith('"') or cell.endswith('"') for cell in row)
+        hint = (
+            " (a quoted value with a line break? if the file quotes values, give --quote '\"')"
+            if quoted
+            else " (a delimiter or line break inside a value?)"
+        )
+    return f"{len(row)} cells where {first} {expected}{hint}"
+
+
+def _rows(lines: Iterator[str], table: TableOptions) -> Iterator[tuple[int, list[str] | str]]:
+    """(line number, cells) per row, or (line number, why it cannot be read)."""
+    if table.quote is None:
+        for number, line in enumerate(lines, 1):
+            yield number, line.removesuffix("\n").removesuffix("\r").split(table.delimiter)
+        return
+    # The limit is process-wide in the csv module; a field over it is reported on its row.
     csv.field_size_limit(MAX_FIELD_CHARS)
-    reader = csv.reader(_text_lines(stream, name), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise ImportFormatError(f"{name}: the file is empty")
-        columns = _column_fields(header, mapping, name)
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            location = f"{name}: line {reader.line_num}"
-            if len(row) != len(header):
-                raise ImportFormatError(
-                    f"{location}: {len(row)} cells where the header has {len(header)}"
-                )
-            fields = {field: row[index].strip() for index, field in columns.items()}
-            if mapping is None:
-                # factdb's own report: undo its CSV-injection escaping to get the exact text.
-                fields = {field: restore_cell(value) for field, value in fields.items()}
-                yield RawRecord(location, _own_row(fields))
-            else:
-                yield RawRecord(location, _mapped_row(fields))
-    except csv.Error as error:
-        raise ImportFormatError(f"{name}: line {reader.line_num}: {error}") from None
+    reader = csv.reader(lines, delimiter=table.delimiter, quotechar=table.quote, strict=True)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            # The reader starts afresh on the next line, so one broken row costs only itself.
+            yield reader.line_num, str(error)
+            continue
+        yield reader.line_num, row
 
 
-def _text_lines(stream: BinaryIO, name: str) -> Iterator[str]:
+def _text_lines(stream: BinaryIO, name: str, encoding: str = "utf-8") -> Iterator[str]:
     """The file's lines decoded one by one, so an encoding error names its line."""
+    if "\n".encode(encoding) != b"\n":
+        # UTF-16 and UTF-32 cannot be split into lines as bytes: decode the stream as a whole.
+        yield from _wide_lines(stream, name, encoding)
+        return
+    utf8 = codecs.lookup(encoding).name == "utf-8"
+    first_codec, shown = ("utf-8-sig", "UTF-8") if utf8 else (encoding, encoding)
     number = 0
     while line := stream.readline(MAX_LINE_BYTES + 1):
         number += 1
         if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
             raise ImportFormatError(f"{name}: line {number}: longer than {MAX_LINE_BYTES:,} bytes")
         try:
-            yield line.decode("utf-8-sig" if number == 1 else "utf-8")
+            yield line.decode(first_codec if number == 1 else encoding)
         except UnicodeDecodeError as error:
             raise ImportFormatError(
-                f"{name}: line {number}: not UTF-8 (byte {error.start}: {error.reason})"
+                f"{name}: line {number}: not {shown} (byte {error.start}: {error.reason}); "
+                "give its --encoding"
             ) from None
 
 
-def _column_fields(
-    header: list[str], mapping: Mapping[str, str] | None, name: str
-) -> dict[int, str]:
-    """Which field each column feeds, by column index."""
-    header = [column.strip() for column in header]
-    if mapping is None:
+def _wide_lines(stream: BinaryIO, name: str, encoding: str) -> Iterator[str]:
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    number = 0
+    try:
+        while line := text.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            yield line
+    except UnicodeDecodeError as error:
+        raise ImportFormatError(
+            f"{name}: near line {number + 1}: not {encoding} ({error.reason})"
+        ) from None
+    finally:
+        text.detach()
+
+
+def _column_fields(header: list[str], options: MapOptions | None, name: str) -> dict[int, str]:
+    """Which field each column feeds, by column index: by its name, else by its number."""
+    if options is None:
         if "text" not in header or "uid" not in header or not set(header) <= set(CSV_COLUMNS):
             raise ImportFormatError(
                 f"{name}: line 1: not factdb's CSV report; map its columns with "
                 "--map COLUMN=FIELD (e.g. --map claimReviewed=text)"
             )
         return dict(enumerate(header))
-    missing = [column for column in mapping if column not in header]
+    fields: dict[int, str] = {}
+    missing: list[str] = []
+    for column, field in options.columns.items():
+        if column in header:
+            fields[header.index(column)] = field
+        elif column.isdigit() and 1 <= int(column) <= len(header):
+            fields[int(column) - 1] = field
+        else:
+            missing.append(column)
     if missing:
         raise ImportFormatError(
             f"{name}: line 1: no column {', '.join(map(repr, missing))} "
-            f"(the columns are {', '.join(map(repr, header))})"
+            f"(the columns are {', '.join(map(repr, header))}; "
+            "a file without a header needs --no-header and column numbers)"
         )
-    return {header.index(column): field for column, field in mapping.items()}
+    return fields
+
+
+def _numbered_fields(options: MapOptions, name: str) -> dict[int, str]:
+    fields: dict[int, str] = {}
+    for column, field in options.columns.items():
+        if not column.isdigit() or int(column) < 1:
+            raise ImportFormatError(
+                f"{name}: --map {column}={field}: with --no-header, columns are numbered "
+                "from 1 (e.g. --map 3=text)"
+            )
+        fields[int(column) - 1] = field
+    return fields
 
 
 def _own_row(fields: dict[str, str]) -> dict[str, Any]:
     """factdb's report row: the claim, its first appearance and its newest review."""
-    data = _claim_part(fields, tag_separators=TAG_SEPARATOR)
+    data = claim_part(fields, tag_separators=TAG_SEPARATOR)
     for stamp in ("created_at", "updated_at"):
         if fields.get(stamp):
             data[stamp] = fields[stamp]
     if fields.get("status") and fields["status"] != "unverified":
-        review = _review_part(fields)
+        review = review_part(fields)
         review["status"] = fields["status"]
         data["reviews"] = [review]
     return data
-
-
-def _mapped_row(fields: dict[str, str]) -> dict[str, Any]:
-    data = _claim_part(fields, tag_separators=";,")
-    review = _review_part(fields)
-    if fields.get("status"):
-        review["status"] = fields["status"]
-    # A reviewer or a note alone is no review; a verdict or a published fact-check is.
-    if review.keys() & {"status", "rating_label", "rating_value", "url"}:
-        data["reviews"] = [review]
-    return data
-
-
-def _claim_part(fields: dict[str, str], *, tag_separators: str) -> dict[str, Any]:
-    data: dict[str, Any] = {"text": fields.get("text", "")}
-    _copy(fields, data, ("uid", "claim_date", "language"))
-    if fields.get("claimant"):
-        data["claimant"] = {"name": fields["claimant"]}
-        if fields.get("claimant_kind"):
-            data["claimant"]["kind"] = fields["claimant_kind"]
-    if fields.get("tags"):
-        data["tags"] = [tag for tag in _split(fields["tags"], tag_separators) if tag.strip()]
-    if fields.get("source_url"):
-        source: dict[str, Any] = {"url": fields["source_url"]}
-        _copy(fields, source, ("publisher", "published_at"))
-        if fields.get("source_title"):
-            source["title"] = fields["source_title"]
-        appearance: dict[str, Any] = {"source": source}
-        if fields.get("quote"):
-            appearance["quote"] = fields["quote"]
-        data["appearances"] = [appearance]
-    return data
-
-
-def _review_part(fields: dict[str, str]) -> dict[str, Any]:
-    review: dict[str, Any] = {}
-    _copy(fields, review, ("rating_label", "note", "reviewer", "reviewed_at"))
-    for number in ("rating_value", "best_rating", "worst_rating"):
-        if fields.get(number):
-            review[number] = fields[number]
-    renamed = {"review_url": "url", "review_title": "title", "reviewer_url": "publisher_url"}
-    for column, field in renamed.items():
-        if fields.get(column):
-            review[field] = fields[column]
-    if fields.get("evidence_urls"):
-        # The report separates evidence links with spaces, which a URL cannot contain.
-        review["evidence"] = [{"url": url} for url in fields["evidence_urls"].split()]
-    return review
-
-
-def _copy(source: dict[str, str], target: dict[str, Any], names: tuple[str, ...]) -> None:
-    for field in names:
-        if source.get(field):
-            target[field] = source[field]
-
-
-def _split(value: str, separators: str) -> list[str]:
-    for separator in separators[1:]:
-        value = value.replace(separator, separators[0])
-    return value.split(separators[0])

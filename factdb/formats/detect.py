@@ -11,6 +11,7 @@ class ImportFormat(StrEnum):
     AUTO = "auto"
     CSV = "csv"
     TSV = "tsv"
+    JSON = "json"
     JSONL = "jsonl"
     CLAIMREVIEW = "claimreview"
     GOOGLE_FACTCHECK = "google-factcheck"
@@ -31,9 +32,12 @@ _BY_SUFFIX = {
 def detect_format(name: str, head: bytes, *, tabular: bool = False) -> ImportFormat:
     """Guess the format of a file from its name and its first few kilobytes.
 
-    ``tabular``: the file is known to be CSV or TSV (its columns are mapped); only which one.
+    ``tabular``: the file's fields are mapped (CSV, TSV, JSON or JSON Lines); only which one.
     """
     lowered = name.lower()
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if tabular and (mapped_json := _mapped_json(lowered, text)) is not None:
+        return mapped_json
     if tabular:
         first_line = head.split(b"\n", 1)[0]
         tabs_dominate = first_line.count(b"\t") > first_line.count(b",")
@@ -42,7 +46,6 @@ def detect_format(name: str, head: bytes, *, tabular: bool = False) -> ImportFor
     for suffix, found in _BY_SUFFIX.items():
         if lowered.endswith(suffix):
             return found
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"<"):
         return ImportFormat.CLAIMREVIEW
     if b'"claimReview"' in head and b'"claims"' in head:
@@ -51,7 +54,22 @@ def detect_format(name: str, head: bytes, *, tabular: bool = False) -> ImportFor
         return ImportFormat.CLAIMREVIEW
     if text.startswith(b"{") and b'"text"' in head.split(b"\n", 1)[0]:
         return ImportFormat.JSONL
+    if text.startswith(b"[") or lowered.endswith(".json"):
+        return ImportFormat.JSON
     raise ImportFormatError(
         f"{name}: cannot tell its format; give --format "
-        "csv, tsv, jsonl, claimreview or google-factcheck"
+        "csv, tsv, json, jsonl, claimreview or google-factcheck"
     )
+
+
+def _mapped_json(lowered: str, text: bytes) -> ImportFormat | None:
+    """JSON or JSON Lines, for a file whose members are mapped; None for a table."""
+    if lowered.endswith((".jsonl", ".ndjson")):
+        return ImportFormat.JSONL
+    if lowered.endswith(".json") or text.startswith(b"["):
+        return ImportFormat.JSON
+    if not text.startswith(b"{"):
+        return None
+    # One object per line, or one object holding an array of them.
+    first_line = text.split(b"\n", 1)[0].strip()
+    return ImportFormat.JSONL if first_line.endswith(b"}") else ImportFormat.JSON

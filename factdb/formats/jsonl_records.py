@@ -7,13 +7,20 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from factdb.errors import ImportFormatError
+from factdb.formats.json_records import object_record
+from factdb.formats.mapped import MapOptions
 from factdb.formats.records import RawRecord
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
-def read_jsonl(stream: BinaryIO, *, name: str) -> Iterator[RawRecord]:
-    """Yield each non-blank line as a record; malformed lines stop the read with their number."""
+def read_jsonl(
+    stream: BinaryIO, *, name: str, mapping: MapOptions | None = None
+) -> Iterator[RawRecord]:
+    """Yield each non-blank line as a record; malformed lines stop the read with their number.
+
+    With a mapping, each line's members are mapped to fields like a JSON file's objects.
+    """
     number = 0
     while True:
         line = stream.readline(MAX_LINE_BYTES + 1)
@@ -26,7 +33,13 @@ def read_jsonl(stream: BinaryIO, *, name: str) -> Iterator[RawRecord]:
             )
         if not line.strip():
             continue
-        yield RawRecord(location=f"{name}: line {number}", data=_decode(line, name, number))
+        location = f"{name}: line {number}"
+        value = _decode(line, name, number)
+        yield (
+            RawRecord(location, value)
+            if mapping is None
+            else object_record(value, location, mapping, name=name)
+        )
 
 
 def _decode(line: bytes, name: str, number: int) -> dict[str, object]:

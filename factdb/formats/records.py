@@ -27,6 +27,9 @@ class RawRecord:
     data: dict[str, Any]
     # Observations for the import summary, e.g. "placeholder claim text 'CLAIM'".
     notes: tuple[str, ...] = ()
+    # Why the reader could not make a record of it (a row with too few cells, an unreadable
+    # date): the importer rejects it like an invalid record, so --on-error skip skips it alone.
+    problem: str | None = None
 
 
 def decode_utf8(data: bytes, *, name: str) -> str:

@@ -65,9 +65,17 @@ class AppearanceRead(ReadModel):
     end: int | None = Field(validation_alias=AliasChoices("end", "quote_end"))
 
 
+class ExternalIdRead(ReadModel):
+    """The claim's id in a data set it was imported from."""
+
+    dataset: str
+    id: str = Field(validation_alias=AliasChoices("id", "external_id"))
+
+
 class ClaimRead(ReadModel):
     id: int
     uid: uuid.UUID
+    external_ids: list[ExternalIdRead] = Field(default_factory=list)
     text: str
     status: Status
     claimant: ClaimantRead | None

@@ -91,8 +91,16 @@ class ReviewRecord(InputModel):
         return self
 
 
+class ExternalIdRecord(InputModel):
+    """A record's own id in a data set; ids are unique only within their data set."""
+
+    dataset: Name
+    id: Name
+
+
 class ClaimRecord(InputModel):
     uid: uuid.UUID | None = None
+    external_ids: list[ExternalIdRecord] = Field(default_factory=list, max_length=100)
     text: ClaimText
     claimant: ClaimantCreate | None = None
     claim_date: IsoDate | None = None
@@ -157,7 +165,7 @@ class ExportedReview(BaseModel):
     publisher_url: str | None
     title: str | None
     language: str | None
-    reviewed_at: datetime
+    reviewed_at: datetime | None
     url: str | None
     evidence: list[ExportedEvidence]
 
@@ -171,12 +179,20 @@ class ExportedClaimant(BaseModel):
     same_as: str | None
 
 
+class ExportedExternalId(BaseModel):
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    dataset: str
+    id: str
+
+
 class ExportedClaim(BaseModel):
     """One line of the JSON Lines backup: the claim and all it owns, without local ids."""
 
     model_config = ConfigDict(frozen=True, defer_build=True)
 
     uid: uuid.UUID
+    external_ids: list[ExportedExternalId] = Field(default_factory=list)
     text: str
     claimant: ExportedClaimant | None
     claim_date: date | None

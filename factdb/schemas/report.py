@@ -69,7 +69,7 @@ class ReportReview(ReportModel):
     rating_label: str
     note: str | None
     reviewer: str
-    reviewed_at: datetime
+    reviewed_at: datetime | None
     url: str | None
     evidence: list[ReportEvidence]
 

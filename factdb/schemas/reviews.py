@@ -69,7 +69,7 @@ class ReviewRead(ReadModel):
     rating_label: str
     note: str | None
     reviewer: str
-    reviewed_at: datetime
+    reviewed_at: datetime | None  # None: the source did not say when
     url: str | None
     evidence: list[EvidenceRead]
     status_basis: StatusBasis

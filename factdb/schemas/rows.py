@@ -10,6 +10,12 @@ from factdb.schemas.claims import ClaimRead
 from factdb.schemas.types import TAG_SEPARATOR
 
 EVIDENCE_SEPARATOR = " "
+EXTERNAL_ID_SEPARATOR = "; "
+
+
+def external_id_cell(dataset: str, external_id: str) -> str:
+    """How the CSV report shows a data set's id: ``12134.json (liar)``."""
+    return f"{external_id} ({dataset})"
 
 
 class ClaimCsvRow(BaseModel):
@@ -42,6 +48,7 @@ class ClaimCsvRow(BaseModel):
     review_count: int
     created_at: str
     updated_at: str
+    external_ids: str
 
     @classmethod
     def from_claim(cls, claim: ClaimRead) -> ClaimCsvRow:
@@ -77,6 +84,9 @@ class ClaimCsvRow(BaseModel):
             review_count=len(claim.reviews),
             created_at=_iso(claim.created_at),
             updated_at=_iso(claim.updated_at),
+            external_ids=EXTERNAL_ID_SEPARATOR.join(
+                external_id_cell(item.dataset, item.id) for item in claim.external_ids
+            ),
         )
 
 

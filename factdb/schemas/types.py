@@ -24,12 +24,11 @@ MAX_URL_LENGTH = 2048
 MAX_SOURCE_TEXT_LENGTH = 5_000_000
 TAG_SEPARATOR = ";"
 
-# Line and paragraph breaks are legitimate in notes and article texts; every other control
-# character (NUL above all, which PostgreSQL cannot store) is rejected rather than silently dropped.
-_ALLOWED_CONTROLS = frozenset("\n\r\t")
-
-
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# What no database can store is refused rather than silently dropped: NUL (PostgreSQL's text
+# cannot hold it) and lone surrogates (UTF-8 cannot encode them). Every other control character
+# is data as published (LIAR's statements carry U+0090) and is stored exactly; the terminal
+# output escapes them instead.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def reject_unstorable(value: str) -> str:

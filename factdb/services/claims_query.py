@@ -18,6 +18,7 @@ PAGE_SIZE = 500
 _FULL_CLAIM = (
     selectinload(Claim.claimant),
     selectinload(Claim.tags),
+    selectinload(Claim.external_ids),
     selectinload(Claim.appearances).selectinload(Appearance.source),
     selectinload(Claim.reviews).selectinload(Review.evidence),
 )

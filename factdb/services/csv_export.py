@@ -18,16 +18,18 @@ from sqlalchemy.orm import Session
 from factdb.domain import Status
 from factdb.models import (
     NEWEST_REVIEW_FIRST,
+    OLDEST_REVIEW_FIRST,
     Appearance,
     Claim,
     Claimant,
     ClaimTag,
     Evidence,
+    ExternalId,
     Review,
     Source,
 )
 from factdb.schemas.claims import ClaimFilter
-from factdb.schemas.rows import EVIDENCE_SEPARATOR
+from factdb.schemas.rows import EVIDENCE_SEPARATOR, EXTERNAL_ID_SEPARATOR, external_id_cell
 from factdb.schemas.types import TAG_SEPARATOR
 from factdb.services.claims_query import filter_criteria
 
@@ -86,6 +88,7 @@ def _page_rows(session: Session, claims: Sequence[Any]) -> Iterator[list[Any]]:
     evidence = _evidence(session, low, high)
     appearances, appearance_counts = _first_appearances(session, low, high)
     tags = _tags(session, low, high)
+    external_ids = _external_ids(session, low, high)
     for (
         claim_id,
         uid,
@@ -124,6 +127,7 @@ def _page_rows(session: Session, claims: Sequence[Any]) -> Iterator[list[Any]]:
             review_counts.get(claim_id, 0),
             _iso(created),
             _iso(updated),
+            EXTERNAL_ID_SEPARATOR.join(external_ids.get(claim_id, ())),
         ]
 
 
@@ -178,7 +182,7 @@ def _evidence(session: Session, low: int, high: int) -> dict[int, list[str]]:
         select(Review.claim_id, Evidence.url)
         .join(Evidence, Evidence.review_id == Review.id)
         .where(Review.claim_id.between(low, high))
-        .order_by(Review.claim_id, Review.reviewed_at, Review.id, Evidence.id)
+        .order_by(Review.claim_id, *OLDEST_REVIEW_FIRST, Evidence.id)
     )
     for claim_id, url in rows:
         found[claim_id].append(url)
@@ -235,6 +239,18 @@ def _tags(session: Session, low: int, high: int) -> dict[int, list[str]]:
     )
     for claim_id, tag in rows:
         found[claim_id].append(tag)
+    return found
+
+
+def _external_ids(session: Session, low: int, high: int) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    rows = _core(session).execute(
+        select(ExternalId.claim_id, ExternalId.dataset, ExternalId.external_id)
+        .where(ExternalId.claim_id.between(low, high))
+        .order_by(ExternalId.claim_id, ExternalId.dataset, ExternalId.external_id)
+    )
+    for claim_id, dataset, external_id in rows:
+        found[claim_id].append(external_id_cell(dataset, external_id))
     return found
 
 

@@ -20,6 +20,7 @@ from factdb.schemas.interchange import (
     ExportedClaim,
     ExportedClaimant,
     ExportedEvidence,
+    ExportedExternalId,
     ExportedReview,
     ExportedSource,
 )
@@ -102,6 +103,10 @@ def _exported(claim: Claim, sent: set[int]) -> ExportedClaim:
     claimant = claim.claimant
     return ExportedClaim(
         uid=claim.uid,
+        external_ids=[
+            ExportedExternalId(dataset=item.dataset, id=item.external_id)
+            for item in claim.external_ids
+        ],
         text=claim.text,
         claimant=(
             ExportedClaimant(

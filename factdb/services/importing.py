@@ -43,6 +43,7 @@ from factdb.models import (
     Claimant,
     ClaimTag,
     Evidence,
+    ExternalId,
     HistoryEntry,
     Review,
     Source,
@@ -57,6 +58,7 @@ from factdb.services.claims import locate_quote
 
 UNKNOWN_REVIEWER = "unknown"
 TOP_UNMAPPED_LABELS = 10
+FIRST_REJECTIONS = 5
 BATCH_SIZE = 1_000
 # Enough ids per IN (...) for speed, few enough for every database's parameter limit.
 LOOKUP_CHUNK = 500
@@ -89,6 +91,9 @@ class ImportSummary:
     failed: int = 0
     reviews_added: int = 0
     appearances_added: int = 0
+    evidence_dropped: int = 0
+    # The first few rejections as "location: reason", for a summary that shows why.
+    first_rejections: list[str] = field(default_factory=list)
     unmapped_labels: Counter[str] = field(default_factory=Counter)
     notes: Counter[str] = field(default_factory=Counter)
 
@@ -147,6 +152,7 @@ class _Target:
     created: bool
     tags_added: list[str] = field(default_factory=list)
     appearances_added: list[str] = field(default_factory=list)
+    external_ids_added: list[str] = field(default_factory=list)
     reviews_added: int = 0
 
 
@@ -185,6 +191,7 @@ class _BatchImporter:
         self._ensure_claimants(prepared)
         self._ensure_sources(prepared, sources)
         targets = self._claims_for(prepared)
+        self._add_external_ids(prepared, targets)
         self._add_tags(prepared, targets)
         self._add_appearances(prepared, targets)
         touched = self._add_reviews(prepared, targets)
@@ -194,11 +201,26 @@ class _BatchImporter:
     # -- checking, before anything is written -------------------------------------------------
 
     def _validate(self, raw: RawRecord) -> tuple[RawRecord, ClaimRecord] | None:
+        if raw.problem is not None:
+            self._fail(raw, raw.problem)
+            return None
         try:
             return raw, ClaimRecord.model_validate(raw.data)
         except ValidationError as error:
+            dropped = _without_bad_evidence(raw.data, error)
+            if dropped is None:
+                self._fail(raw, _validation_reason(error))
+                return None
+            data, reasons = dropped
+        # One unusable evidence link ("Metadata" where a URL belongs) must not cost the claim.
+        try:
+            record = ClaimRecord.model_validate(data)
+        except ValidationError as error:
             self._fail(raw, _validation_reason(error))
-        return None
+            return None
+        self.summary.evidence_dropped += len(reasons)
+        self.summary.notes.update(f"evidence link dropped: {reason}" for reason in reasons)
+        return raw, record
 
     def _prepare(
         self, raw: RawRecord, record: ClaimRecord, sources: dict[str, _SourceInfo]
@@ -255,6 +277,8 @@ class _BatchImporter:
         if self.options.on_error is OnError.ABORT:
             raise ImportRecordError(raw.location, reason)
         self.summary.failed += 1
+        if len(self.summary.first_rejections) < FIRST_REJECTIONS:
+            self.summary.first_rejections.append(f"{raw.location}: {reason}")
         if self.on_reject is not None:
             self.on_reject(RejectedRecord(location=raw.location, reason=reason, record=raw.data))
 
@@ -354,20 +378,28 @@ class _BatchImporter:
     def _claims_for(self, prepared: list[_Prepared]) -> dict[int, _Target]:
         """Which claim each record lands on (by its index in ``prepared``), creating new ones."""
         by_uid = self._existing_by_uid(prepared)
+        by_external = self._existing_by_external_id(prepared)
         by_text = self._existing_by_text(prepared)
         targets: dict[int, _Target] = {}
         pending: dict[tuple[str, int | None], list[int]] = {}
         new_rows: list[dict[str, Any]] = []
         new_keys: list[tuple[str, int | None]] = []
-        pending_uids: dict[uuid.UUID, tuple[str, int | None]] = {}
+        pending_uids: dict[uuid.UUID | tuple[str, str], tuple[str, int | None]] = {}
         for index, item in enumerate(prepared):
             claimant_id = self.claimant_ids.get(item.claimant_key) if item.claimant_key else None
             key = (item.fingerprint, claimant_id)
             uid = item.record.uid
+            external = _external_keys(item.record)
             existing = by_uid.get(uid) if uid else None
+            existing = existing or next(
+                (by_external[pair] for pair in external if pair in by_external), None
+            )
             existing = existing or by_text.get(key)
-            if uid is not None and existing is None and uid in pending_uids:
-                key = pending_uids[uid]  # a uid names one claim, whatever its text says here
+            names: list[uuid.UUID | tuple[str, str] | None] = [uid, *external]
+            known = [name for name in names if name is not None and name in pending_uids]
+            if existing is None and known:
+                # A uid or a data set's id names one claim, whatever its text says here.
+                key = pending_uids[known[0]]
             if existing is not None:
                 targets[index] = _Target(claim_id=existing, created=False)
             elif key in pending:
@@ -377,6 +409,8 @@ class _BatchImporter:
                 new_keys.append(key)
                 new_rows.append(self._claim_row(item, claimant_id))
                 pending_uids[new_rows[-1]["uid"]] = key
+            for name in external:
+                pending_uids.setdefault(name, key)
         ids = self._insert_with_ids(Claim, new_rows)
         for key, claim_id in zip(new_keys, ids, strict=True):
             first, *again = pending[key]
@@ -409,6 +443,18 @@ class _BatchImporter:
             found.update(rows.all())
         return found
 
+    def _existing_by_external_id(self, prepared: list[_Prepared]) -> dict[tuple[str, str], int]:
+        pairs = list({pair for item in prepared for pair in _external_keys(item.record)})
+        found: dict[tuple[str, str], int] = {}
+        for chunk in _chunks(pairs):
+            rows = self.session.execute(
+                select(ExternalId.dataset, ExternalId.external_id, ExternalId.claim_id).where(
+                    tuple_(ExternalId.dataset, ExternalId.external_id).in_(chunk)
+                )
+            )
+            found.update({(dataset, name): claim_id for dataset, name, claim_id in rows})
+        return found
+
     def _existing_by_text(self, prepared: list[_Prepared]) -> dict[tuple[str, int | None], int]:
         fingerprints = list({item.fingerprint for item in prepared})
         found: dict[tuple[str, int | None], int] = {}
@@ -423,6 +469,22 @@ class _BatchImporter:
         return found
 
     # -- what claims own --------------------------------------------------------------------
+
+    def _add_external_ids(self, prepared: list[_Prepared], targets: dict[int, _Target]) -> None:
+        """Link each record's data-set ids to its claim; an id already linked stays as it is."""
+        wanted: dict[tuple[str, str], int] = {}
+        for index, item in enumerate(prepared):
+            for pair in _external_keys(item.record):
+                wanted.setdefault(pair, index)
+        present = set(self._existing_by_external_id(prepared))
+        fresh = [(pair, index) for pair, index in wanted.items() if pair not in present]
+        rows = [
+            {"dataset": dataset, "external_id": name, "claim_id": targets[index].claim_id}
+            for (dataset, name), index in fresh
+        ]
+        self.writer.insert(_table(ExternalId), rows)
+        for (dataset, name), index in fresh:
+            targets[index].external_ids_added.append(f"{dataset}:{name}")
 
     def _add_tags(self, prepared: list[_Prepared], targets: dict[int, _Target]) -> None:
         wanted = {
@@ -559,7 +621,12 @@ class _BatchImporter:
         rows: list[dict[str, Any]] = []
         merged: set[int] = set()
         for target in {id(t): t for t in targets.values()}.values():
-            changed = target.tags_added or target.appearances_added or target.reviews_added
+            changed = (
+                target.tags_added
+                or target.appearances_added
+                or target.reviews_added
+                or target.external_ids_added
+            )
             if target.created:
                 self.summary.created += 1
             elif changed:
@@ -577,6 +644,7 @@ class _BatchImporter:
                     "changes": {
                         "created": target.created,
                         "tags_added": target.tags_added,
+                        "external_ids_added": target.external_ids_added,
                         "appearances_added": target.appearances_added,
                         "reviews_added": target.reviews_added,
                     },
@@ -654,7 +722,7 @@ def _review_row(
         "rating_label": label,
         "note": record.note,
         "reviewer": reviewer,
-        "reviewed_at": record.reviewed_at or now,
+        "reviewed_at": record.reviewed_at,  # unknown stays unknown
         "url": record.url,
         "rating_value": record.rating_value,
         "best_rating": record.best_rating,
@@ -690,6 +758,33 @@ def _reviewer(item: ReviewRecord) -> str:
         if host:
             return host.group(1)
     return UNKNOWN_REVIEWER
+
+
+def _external_keys(record: ClaimRecord) -> list[tuple[str, str]]:
+    return [(item.dataset, item.id) for item in record.external_ids]
+
+
+def _without_bad_evidence(
+    data: dict[str, Any], error: ValidationError
+) -> tuple[dict[str, Any], list[str]] | None:
+    """The record without the evidence links that failed validation, and why each failed;
+    None when anything else failed too (then the record itself is at fault)."""
+    bad: dict[tuple[int, int], str] = {}
+    for problem in error.errors(include_url=False, include_input=False):
+        location = problem["loc"]
+        if len(location) < 4 or location[0] != "reviews" or location[2] != "evidence":
+            return None
+        review, link = location[1], location[3]
+        if not isinstance(review, int) or not isinstance(link, int):
+            return None
+        bad.setdefault((review, link), str(problem["msg"]).removeprefix("Value error, "))
+    reviews = [dict(item) if isinstance(item, dict) else item for item in data["reviews"]]
+    for review_index in {review for review, _ in bad}:
+        links = reviews[review_index]["evidence"]
+        reviews[review_index]["evidence"] = [
+            link for position, link in enumerate(links) if (review_index, position) not in bad
+        ]
+    return {**data, "reviews": reviews}, list(bad.values())
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[list[Any]]:

@@ -17,7 +17,16 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session
 
 from factdb.domain import Stance, Status
-from factdb.models import Appearance, Claim, Claimant, ClaimTag, Evidence, Review, Source
+from factdb.models import (
+    OLDEST_REVIEW_FIRST,
+    Appearance,
+    Claim,
+    Claimant,
+    ClaimTag,
+    Evidence,
+    Review,
+    Source,
+)
 from factdb.schemas.claims import ClaimFilter
 from factdb.schemas.report import (
     ReportAppearance,
@@ -136,7 +145,8 @@ def _reviews_by_month(
     rows = session.execute(
         select(month, func.count())
         .join(Claim, Claim.id == Review.claim_id)
-        .where(*selected)
+        # An undated review belongs to no month (certainly not to the month it was imported).
+        .where(*selected, Review.reviewed_at.is_not(None))
         .group_by(month)
     )
     return _every_month({str(value): int(count) for value, count in rows})
@@ -295,7 +305,7 @@ def _reviews(session: Session, claim_ids: list[int]) -> dict[int, list[ReportRev
         )
         .where(Review.claim_id.in_(claim_ids))
         # The order in which reviews set the status: the newest is the claim's verdict.
-        .order_by(Review.claim_id, Review.reviewed_at, Review.id)
+        .order_by(Review.claim_id, *OLDEST_REVIEW_FIRST)
     )
     for claim_id, review_id, status, label, note, reviewer, reviewed_at, url in rows:
         found[claim_id].append(

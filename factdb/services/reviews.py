@@ -31,7 +31,7 @@ def add_review(*, session: Session, claim_id: int, review_in: ReviewCreate) -> R
             "review_status": review.status,
             "rating_label": review.rating_label,
             "note": review.note,
-            "reviewed_at": review.reviewed_at.isoformat(),
+            "reviewed_at": review.reviewed_at.isoformat() if review.reviewed_at else None,
             "url": review.url,
             "evidence": [link.url for link in review_in.evidence],
         },
