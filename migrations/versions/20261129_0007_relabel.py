@@ -1,5 +1,8 @@
 """Relabel: a review's normalised status may be re-derived from its published label, logged.
 
+Also, ``reviews.rating_label`` becomes TEXT (it was VARCHAR(500)): some sites publish a summary
+paragraph in their rating field, and a label is kept exactly as published.
+
 Reviews stay append-only: what the fact-checker published (label, number, reviewer, date, URL,
 note…) can never change, and a verdict a person chose (status_basis 'given') neither. The one
 change the database now lets through is to (status, status_basis) of a review whose status was
@@ -86,14 +89,25 @@ def _sqlite_history_triggers() -> None:
         )
 
 
+def _widen_labels(to: sa.types.TypeEngine[str], was: sa.types.TypeEngine[str]) -> None:
+    """Change rating_label's type; on SQLite the rebuild drops the table's triggers first."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS reviews_no_update")
+        op.execute("DROP TRIGGER IF EXISTS reviews_no_delete")
+    with op.batch_alter_table("reviews") as batch_op:
+        batch_op.alter_column("rating_label", type_=to, existing_type=was, existing_nullable=False)
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(SQLITE_APPEND_ONLY.format(table="reviews", event="delete", EVENT="DELETE"))
+
+
 def upgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
+    _widen_labels(to=sa.Text(), was=sa.String(500))
     with op.batch_alter_table("claim_history") as batch_op:
         batch_op.drop_constraint(op.f("ck_claim_history_action"), type_="check")
         batch_op.create_check_constraint(op.f("ck_claim_history_action"), NEW_ACTIONS)
     if sqlite:
         _sqlite_history_triggers()
-        op.execute("DROP TRIGGER reviews_no_update")
         op.execute(_sqlite_relabel_only())
     else:
         op.execute(POSTGRES_RELABEL_ONLY)
@@ -107,8 +121,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
-        op.execute("DROP TRIGGER reviews_no_update")
-        op.execute(SQLITE_APPEND_ONLY.format(table="reviews", event="update", EVENT="UPDATE"))
         # The older vocabulary has no 'relabeled': those entries go, as 0003's downgrade did.
         op.execute("DROP TRIGGER claim_history_no_delete")
         op.execute("DELETE FROM claim_history WHERE action = 'relabeled'")
@@ -128,3 +140,18 @@ def downgrade() -> None:
     if sqlite:
         # The rebuild dropped claim_history_no_update; no_delete was dropped above.
         _sqlite_history_triggers()
+    if not sqlite:
+        # VARCHAR(500) would cut longer labels (SQLite does not enforce the length): refuse
+        # rather than lose what a fact-checker published.
+        too_long = op.get_bind().exec_driver_sql(
+            "SELECT count(*) FROM reviews WHERE length(rating_label) > 500"
+        )
+        count = too_long.scalar_one()
+        if count:
+            raise RuntimeError(
+                f"cannot downgrade below 0007: {count} review labels are longer than 500 "
+                "characters, which the older schema cannot hold"
+            )
+    _widen_labels(to=sa.String(500), was=sa.Text())
+    if sqlite:
+        op.execute(SQLITE_APPEND_ONLY.format(table="reviews", event="update", EVENT="UPDATE"))
