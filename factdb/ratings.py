@@ -20,7 +20,7 @@ Resolution order in `RatingMapper.map`, most trusted first:
 6. nothing: `Status.OTHER`, basis `UNMAPPED`.
 
 A label found by rules 2-4 gives way to the publisher's own number when the number refines it
-(both on the five-step scale, at most one step apart: "Partiellement faux" rated 2 of 5 is
+(both on the five-step scale, one step apart: "Partiellement faux" rated 2 of 5 is
 mostly false); a number further from the label contradicts it and is ignored, because published
 numbers are often wrong or category indices (FACTCK.BR has "Falso" rated 4 of 6, and
 "verdadeiro" rated 6 of 5). The user's own map is never overridden.
@@ -574,7 +574,8 @@ def _number_refines(*, label_status: Status, number_status: Status) -> bool:
 
     A number on a valid scale is the publisher's finest statement of its verdict ("Partiellement
     faux", 2 of 5, is mostly false), so it wins when it refines the label: both on factdb's
-    five-step scale, at most one step apart. A number further away contradicts the label
+    five-step scale, one step apart (when both agree the label stays the basis). A number
+    further away contradicts the label
     ("False" rated 5 of 5, FACTCK.BR's "Falso" rated 4 of 6 — category numbers, not positions
     on a scale) and is taken for a data error; labels off the scale (misleading, unproven) are
     more specific than any number.
@@ -582,7 +583,8 @@ def _number_refines(*, label_status: Status, number_status: Status) -> bool:
     label_value, number_value = label_status.rating_value, number_status.rating_value
     if label_value is None or number_value is None:
         return False
-    return abs(label_value - number_value) <= 1
+    # Equal: the label already says it, and stays the recorded basis.
+    return abs(label_value - number_value) == 1
 
 
 # --- The mapper ------------------------------------------------------------------------------

@@ -62,11 +62,13 @@ def test_factckbr_imports_maps_labels_and_is_idempotent(cli: CliRun, tmp_path: P
     assert "failed" in summary
 
     claims = json.loads(cli("list", "--format", "json").stdout)
-    # Only the rows whose label is empty or says "others" stay unclassified.
+    # Only the rows whose label is empty, says "others" or is Lupa's "De olho" (a subject it
+    # keeps watching: no verdict) stay unclassified.
     unclassifiable = {
         " ".join(row["claimReviewed"].split())
         for row in _factckbr_rows()
-        if row["claimReviewed"].strip() and row["alternativeName"].strip().lower() in {"", "outros"}
+        if row["claimReviewed"].strip()
+        and row["alternativeName"].strip().lower() in {"", "outros", "de olho"}
     }
     assert {claim["text"] for claim in claims if claim["status"] == "other"} == unclassifiable
     review = claims[0]["reviews"][0]
