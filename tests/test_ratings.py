@@ -730,9 +730,7 @@ def test_the_publishers_number_refines_its_label() -> None:
     )
     assert mapper.map("Mostly true", 5, 5, 1) == RatingMatch(Status.TRUE, RatingBasis.RATING)
     # A number that agrees leaves the label as the recorded basis.
-    assert mapper.map("Partiellement faux", 3, 5, 1) == RatingMatch(
-        Status.MIXED, RatingBasis.LABEL
-    )
+    assert mapper.map("Partiellement faux", 3, 5, 1) == RatingMatch(Status.MIXED, RatingBasis.LABEL)
 
 
 @pytest.mark.parametrize(
