@@ -522,6 +522,17 @@ _CONJUNCTIONS = frozenset(
     for word in ("and", "и", "і", "та", "e", "y", "et", "und", "i", "ve", "dan", "en", "og", "și")
 )
 
+# Words that negate the verdict word after them in a sentence ("is not misleading"). Negated
+# labels that are verdicts themselves ("Not true", "Não é verdade") are listed in the table.
+_NEGATIONS = frozenset(
+    normalize_label(word)
+    for word in (
+        "not", "no", "never", "não", "nunca", "ni", "ne", "pas", "nicht", "kein", "keine", "не",
+        "нет", "ні", "nie", "non", "tidak", "bukan", "niet", "geen", "ikke", "nu", "nije", "nuk",
+        "لا", "ليس", "ليست", "नहीं", "नाही", "નથી", "નહીં",
+    )
+)  # fmt: skip
+
 # Statuses that say nothing about truth: dropped from a compound that has a verdict.
 _NOT_VERDICTS = frozenset({Status.OTHER, Status.IN_REVIEW})
 
@@ -696,7 +707,9 @@ class RatingMapper:
             if found is None:
                 position += 1
                 continue
-            parts.append(found[0])
+            # "это не фейк", "is not misleading": a negated verdict word says nothing usable.
+            if position == 0 or words[position - 1] not in _NEGATIONS:
+                parts.append(found[0])
             position += found[1]
         return parts
 

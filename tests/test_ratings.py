@@ -713,6 +713,13 @@ def test_typo_tolerance_does_not_invent_verdicts(label: str) -> None:
     assert RatingMapper().map(label).basis is RatingBasis.UNMAPPED
 
 
+def test_negated_verdict_words_in_a_sentence_do_not_count() -> None:
+    mapper = RatingMapper()
+    negated = "Our reporters checked the video and it is not misleading"
+    assert mapper.map(negated) == RatingMatch(Status.OTHER, RatingBasis.UNMAPPED)
+    assert mapper.map("Видео не фейк, а правда") == RatingMatch(Status.TRUE, RatingBasis.LABEL)
+
+
 def test_summary_sentences_are_read_for_verdict_words() -> None:
     # Newschecker puts a summary in the rating field; its verdict word is mid-sentence.
     sentence = "हा व्हिडिओ पुण्यातील नसून बेंगळुरूमधील आहे. सोशल मीडियात भ्रामक दाव्याने व्हायरल होत आहे."

@@ -185,3 +185,28 @@ def test_a_reviewers_verdict_cannot_be_rewritten(cli: CliRun, imported: Path, db
             )
     finally:
         engine.dispose()
+
+
+def test_history_reads_a_relabel(cli: CliRun, imported: Path, rating_map: Path) -> None:
+    assert cli("relabel", "--rating-map", str(rating_map)).exit_code == 0
+    claim = _claims(cli)["The bridge cost twice the budget"]
+    shown = cli("history", str(claim["id"]))
+    assert shown.exit_code == 0, shown.stderr
+    flat = " ".join(shown.stdout.split())
+    assert "relabeled" in flat
+    assert "other → mixed" in flat
+
+
+def test_a_bad_rating_map_changes_nothing(
+    cli: CliRun, imported: Path, tmp_path: Path, counts: Any
+) -> None:
+    before = counts()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Meia-boca,half-right\n", encoding="utf-8")
+    result = cli("relabel", "--rating-map", str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: rating map")
+    assert "line 1" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert cli("relabel", "--rating-map", str(tmp_path / "missing.csv")).exit_code == 2
+    assert counts() == before
