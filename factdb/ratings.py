@@ -165,12 +165,12 @@ _ENGLISH: LabelList = {
     Status.MOSTLY_FALSE: ("Mostly false", "Mostly incorrect", "Mostly inaccurate", "Largely false"),
     Status.FALSE: (
         "False", "Not true", "Untrue", "Not correct", "Incorrect", "Wrong", "Inaccurate",
-        "Not accurate", "Fabricated", "Hoax", "Altered", "Doctored", "Fake", "False context",
+        "Not accurate", "Fabricated", "Hoax", "Altered", "Doctored", "Fake",
         "Fake news", "Debunked", "Scam",
     ),
     Status.MISLEADING: (
         "Misleading", "Needs context", "Missing context", "Out of context",
-        "Taken out of context", "Lacks context", "Lacking context", "No context",
+        "Taken out of context", "Lacks context", "Lacking context", "No context", "False context",
         "Distorted", "Misrepresented", "Cherry-picked", "Spin", "Deceptive", "Manipulated",
     ),
     Status.UNPROVEN: (
