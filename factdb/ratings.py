@@ -576,6 +576,8 @@ def combine_verdicts(parts: Iterable[RatingMatch]) -> RatingMatch:
 # A label of this many words or fewer is a rating, not a sentence: its words may carry typos.
 _FUZZY_MAX_WORDS = 4
 _FUZZY_MIN_CHARS = 5
+# How many distinct labels a mapper remembers (summary sentences make most of them distinct).
+_RESOLVED_LABELS = 50_000
 # How far into a summary sentence verdict words are looked for.
 _SENTENCE_WINDOW = 200
 
@@ -613,6 +615,8 @@ class RatingMapper:
         # Prefix search never needs to look further than the longest key.
         self._max_words = max(len(key.split()) for key in (*BUILTIN_LABELS, *self._overrides))
         self._typo_keys: list[str] | None = None
+        # Data sets repeat a handful of labels thousands of times; each is resolved once.
+        self._resolved: dict[str, RatingMatch | None] = {}
 
     @classmethod
     def from_csv(cls, path: Path) -> RatingMapper:
@@ -652,7 +656,7 @@ class RatingMapper:
     ) -> RatingMatch:
         """The status for a published rating; see the module docstring for the order of rules."""
         key = _label_key(label) if label else ""
-        match = self._match_label(key) if key else None
+        match = self._resolve(key) if key else None
         number = _status_from_number(rating_value, best_rating, worst_rating)
         if match is None:
             if number is not None:
@@ -664,6 +668,15 @@ class RatingMapper:
             and _number_refines(label_status=match.status, number_status=number)
         ):
             return RatingMatch(number, RatingBasis.RATING)
+        return match
+
+    def _resolve(self, key: str) -> RatingMatch | None:
+        """`_match_label`, remembered for the most recent distinct labels."""
+        if key in self._resolved:
+            return self._resolved[key]
+        if len(self._resolved) >= _RESOLVED_LABELS:
+            self._resolved.clear()
+        match = self._resolved[key] = self._match_label(key)
         return match
 
     def _match_label(self, key: str) -> RatingMatch | None:
