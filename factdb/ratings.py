@@ -588,10 +588,9 @@ def _number_refines(*, label_status: Status, number_status: Status) -> bool:
     A number on a valid scale is the publisher's finest statement of its verdict ("Partiellement
     faux", 2 of 5, is mostly false), so it wins when it refines the label: both on factdb's
     five-step scale, one step apart (when both agree the label stays the basis). A number
-    further away contradicts the label
-    ("False" rated 5 of 5, FACTCK.BR's "Falso" rated 4 of 6 — category numbers, not positions
-    on a scale) and is taken for a data error; labels off the scale (misleading, unproven) are
-    more specific than any number.
+    further away contradicts the label ("False" rated 5 of 5; FACTCK.BR's "Falso" rated 4 of 6,
+    category numbers rather than positions on a scale) and is taken for a data error; labels
+    off the scale (misleading, unproven) are more specific than any number.
     """
     label_value, number_value = label_status.rating_value, number_status.rating_value
     if label_value is None or number_value is None:
