@@ -567,7 +567,16 @@ VOCABULARIES: dict[str, list[tuple[str, Status]]] = {
         ("Originated as Satire", S.OTHER),
         ("Legit", S.TRUE),
     ],
-    "claimskg": [("TRUE", S.TRUE), ("FALSE", S.FALSE), ("MIXTURE", S.MIXED), ("OTHER", S.OTHER)],
+    "claimskg": [
+        ("TRUE", S.TRUE),
+        ("FALSE", S.FALSE),
+        ("MIXTURE", S.MIXED),
+        ("OTHER", S.OTHER),
+        ("Truth! & Fiction!", S.MIXED),
+        ("Likely false", S.MOSTLY_FALSE),
+        ("Somewhat true", S.MIXED),
+        ("Previously Truth! Now Resolved", S.OTHER),
+    ],
     "first draft": [
         ("Fabricated content", S.FALSE),
         ("Manipulated content", S.MISLEADING),
