@@ -98,6 +98,7 @@ class HistoryAction(StrEnum):
     IMPORTED = "imported"
     DELETED = "deleted"
     RESTORED = "restored"
+    RELABELED = "relabeled"  # reviews' statuses re-derived from their labels (factdb relabel)
 
 
 class StatusBasis(StrEnum):

@@ -45,7 +45,6 @@ NAMING_CONVENTION = {
 
 URL_LENGTH = 2048
 NAME_LENGTH = 500
-LABEL_LENGTH = 500
 TAG_LENGTH = 100
 LANGUAGE_LENGTH = 35
 
@@ -237,7 +236,8 @@ class Review(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
     status: Mapped[str] = mapped_column(String(20))
-    rating_label: Mapped[str] = mapped_column(String(LABEL_LENGTH))
+    # Text: some publishers put a summary paragraph in their rating field (migration 0007).
+    rating_label: Mapped[str] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str] = mapped_column(String(NAME_LENGTH))
     # None: the fact-checker's data does not say when (many research data sets do not).

@@ -8,14 +8,22 @@ doubtful mapping can be found and corrected later.
 Resolution order in `RatingMapper.map`, most trusted first:
 
 1. the user's own map (``--rating-map``), whole label;
-2. the built-in table, whole label;
-3. the leading verdict of a sentence ("False. No such policy exists", "This is misleading
-   because…"): filler such as "this is" is skipped, then the longest known prefix wins;
-4. the numeric rating, scaled onto factdb's 1..5;
-5. nothing: `Status.OTHER`, basis `UNMAPPED`.
+2. the built-in table (the lists below and the vocabulary files in ``rating_labels/``), whole
+   label;
+3. the verdicts a label opens with ("False. No such policy exists", "This is misleading
+   because…", "правда и манипуляция"): filler such as "this is" is skipped, the longest known
+   label wins at each step, and several verdicts joined by "and" or punctuation are combined by
+   the compound rule (`combine_verdicts`); in a label of a few words, a word one typing slip
+   from a known label counts as that label;
+4. verdict words anywhere in a summary sentence that does not open with one, combined alike;
+5. the numeric rating, scaled onto factdb's 1..5;
+6. nothing: `Status.OTHER`, basis `UNMAPPED`.
 
-The label wins over the number because published numbers are often wrong or on undocumented
-scales (FACTCK.BR has "Falso" rated 4 of 6, and "verdadeiro" rated 6 of 5).
+A label found by rules 2-4 gives way to the publisher's own number when the number refines it
+(both on the five-step scale, one step apart: "Partiellement faux" rated 2 of 5 is
+mostly false); a number further from the label contradicts it and is ignored, because published
+numbers are often wrong or category indices (FACTCK.BR has "Falso" rated 4 of 6, and
+"verdadeiro" rated 6 of 5). The user's own map is never overridden.
 """
 
 # The tables hold Cyrillic and Arabic labels on purpose; none of them is a look-alike trick.
@@ -151,21 +159,19 @@ _ENGLISH: LabelList = {
     Status.MIXED: (
         "Half true", "Half false", "Mixed", "Mixture", "Partly true", "Partially true",
         "Partly false", "Partially false", "Partly correct", "Partially correct",
-        "Not entirely true", "Not quite true", "Disputed", "Imprecise",
-    ),
-    Status.MOSTLY_FALSE: (
-        "Mostly false", "Mostly incorrect", "Mostly inaccurate", "Largely false", "Exaggerated",
+        "Not entirely true", "Not quite true", "Disputed", "Imprecise", "Exaggerated",
         "Exaggeration", "Overstated",
     ),
+    Status.MOSTLY_FALSE: ("Mostly false", "Mostly incorrect", "Mostly inaccurate", "Largely false"),
     Status.FALSE: (
         "False", "Not true", "Untrue", "Not correct", "Incorrect", "Wrong", "Inaccurate",
-        "Not accurate", "Fabricated", "Hoax", "Altered", "Manipulated", "Doctored", "Fake",
+        "Not accurate", "Fabricated", "Hoax", "Altered", "Doctored", "Fake",
         "Fake news", "Debunked", "Scam",
     ),
     Status.MISLEADING: (
         "Misleading", "Needs context", "Missing context", "Out of context",
         "Taken out of context", "Lacks context", "Lacking context", "No context", "False context",
-        "Distorted", "Misrepresented", "Cherry-picked", "Spin", "Deceptive",
+        "Distorted", "Misrepresented", "Cherry-picked", "Spin", "Deceptive", "Manipulated",
     ),
     Status.UNPROVEN: (
         "Unproven", "Not proven", "Unsupported", "Unsubstantiated", "Unfounded", "No evidence",
@@ -190,19 +196,19 @@ _PORTUGUESE: LabelList = {
         "Discutível", "Contraditório", "Contraditória", "Subestimado", "Subestimada",
         "Subestimados", "Subestimadas", "Impreciso", "Imprecisa", "Imprecisos", "Imprecisas",
         "Parcialmente verdadeiro", "Parcialmente verdadeira", "Parcialmente falso",
-        "Parcialmente falsa", "Meia verdade",
+        "Parcialmente falsa", "Meia verdade", "Exagerado", "Exagerada", "Exagerados",
+        "Exageradas", "Exagero",
     ),
-    Status.MOSTLY_FALSE: ("Exagerado", "Exagerada", "Exagerados", "Exageradas", "Exagero"),
     Status.FALSE: (
         "Falso", "Falsa", "Falsos", "Falsas", "Não é verdade", "Não procede", "Mentira",
-        "Boato", "Montagem", "Incorreto", "Incorreta", "Errado", "Errada", "Manipulado",
-        "Manipulada", "Adulterado", "Adulterada", "Golpe",
+        "Boato", "Montagem", "Incorreto", "Incorreta", "Errado", "Errada", "Adulterado",
+        "Adulterada", "Golpe",
     ),
     Status.MISLEADING: (
         "Enganoso", "Enganosa", "Enganosos", "Enganosas", "Sem contexto", "Fora de contexto",
         "Falta contexto", "Falta de contexto", "Tirado de contexto", "Contexto errado",
         "Descontextualizado", "Descontextualizada", "Distorcido", "Distorcida", "Distorcidos",
-        "Distorcidas",
+        "Distorcidas", "Manipulado", "Manipulada",
     ),
     Status.UNPROVEN: (
         "Impossível provar", "Não é possível provar", "Insustentável", "Insustentáveis",
@@ -210,7 +216,7 @@ _PORTUGUESE: LabelList = {
         "Não comprovado", "Não comprovada", "Inconclusivo", "Inconclusiva", "Infundado",
         "Infundada",
     ),
-    Status.IN_REVIEW: ("De olho", "Em análise", "Em apuração"),
+    Status.IN_REVIEW: ("Em análise", "Em apuração"),
     Status.OTHER: ("Sátira", "Outros", "Outro", "Outra", "Opinião", "Humor"),
 }
 
@@ -227,21 +233,18 @@ _SPANISH: LabelList = {
         "Parcialmente falso", "Parcialmente falsa", "Parcialmente verdadero",
         "Parcialmente verdadera", "Parcialmente cierto", "Parcialmente cierta",
         "Verdad a medias", "Media verdad", "Discutible", "Cuestionable", "Impreciso",
-        "Imprecisa", "Imprecisos", "Imprecisas",
-    ),
-    Status.MOSTLY_FALSE: (
-        "Mayormente falso", "Mayormente falsa", "Exagerado", "Exagerada", "Exagerados",
+        "Imprecisa", "Imprecisos", "Imprecisas", "Exagerado", "Exagerada", "Exagerados",
         "Exageradas", "Exageración",
     ),
+    Status.MOSTLY_FALSE: ("Mayormente falso", "Mayormente falsa"),
     Status.FALSE: (
         "Falso", "Falsa", "Falsos", "Falsas", "No es cierto", "No es verdad", "Incorrecto",
-        "Incorrecta", "Inexacto", "Inexacta", "Mentira", "Bulo", "Montaje", "Manipulado",
-        "Manipulada", "Estafa",
+        "Incorrecta", "Inexacto", "Inexacta", "Mentira", "Bulo", "Montaje", "Estafa",
     ),
     Status.MISLEADING: (
         "Engañoso", "Engañosa", "Engañosos", "Engañosas", "Sin contexto", "Falta contexto",
         "Falta de contexto", "Fuera de contexto", "Sacado de contexto", "Descontextualizado",
-        "Descontextualizada", "Distorsionado", "Distorsionada",
+        "Descontextualizada", "Distorsionado", "Distorsionada", "Manipulado", "Manipulada",
     ),
     Status.UNPROVEN: (
         "Inchequeable", "No verificable", "Inverificable", "Insostenible", "Apresurado",
@@ -259,21 +262,19 @@ _FRENCH: LabelList = {
     ),
     Status.MIXED: (
         "Partiellement faux", "Partiellement fausse", "Partiellement vrai",
-        "Partiellement vraie", "À moitié vrai", "Imprécis", "Imprécise", "Mitigé",
+        "Partiellement vraie", "À moitié vrai", "Imprécis", "Imprécise", "Mitigé", "Exagéré",
+        "Exagérée", "Exagérés", "Exagérées", "Exagération",
     ),
-    Status.MOSTLY_FALSE: (
-        "Plutôt faux", "Plutôt fausse", "Globalement faux", "Exagéré", "Exagérée", "Exagérés",
-        "Exagérées", "Exagération",
-    ),
+    Status.MOSTLY_FALSE: ("Plutôt faux", "Plutôt fausse", "Globalement faux"),
     Status.FALSE: (
         "Faux", "Fausse", "Fausses", "Pas vrai", "Ce n'est pas vrai", "Inexact", "Inexacte",
         "Inexacts", "Inexactes", "Montage", "Photomontage", "Infox", "Intox", "Canular",
-        "Arnaque", "Truqué", "Truquée", "Manipulé", "Manipulée",
+        "Arnaque", "Truqué", "Truquée",
     ),
     Status.MISLEADING: (
         "Trompeur", "Trompeuse", "Trompeurs", "Trompeuses", "Manque de contexte",
         "Contexte manquant", "Hors contexte", "Sorti de son contexte", "Sortie de son contexte",
-        "Détourné", "Détournée",
+        "Détourné", "Détournée", "Manipulé", "Manipulée",
     ),
     Status.UNPROVEN: (
         "Infondé", "Infondée", "Infondés", "Infondées", "Invérifiable", "Invérifiables",
@@ -292,17 +293,16 @@ _GERMAN: LabelList = {
     Status.MIXED: (
         "Teilweise falsch", "Teilweise richtig", "Teilweise wahr", "Halb wahr", "Halbwahr",
         "Halbwahrheit", "Stimmt nicht ganz", "Nicht ganz richtig", "Umstritten", "Ungenau",
+        "Übertrieben",
     ),
-    Status.MOSTLY_FALSE: (
-        "Größtenteils falsch", "Überwiegend falsch", "Weitgehend falsch", "Übertrieben",
-    ),
+    Status.MOSTLY_FALSE: ("Größtenteils falsch", "Überwiegend falsch", "Weitgehend falsch"),
     Status.FALSE: (
         "Falsch", "Stimmt nicht", "Nicht wahr", "Unwahr", "Nicht richtig", "Nicht korrekt",
-        "Frei erfunden", "Erfunden", "Manipuliert", "Gefälscht", "Fälschung", "Falschmeldung",
+        "Frei erfunden", "Erfunden", "Gefälscht", "Fälschung", "Falschmeldung",
     ),
     Status.MISLEADING: (
         "Irreführend", "Fehlender Kontext", "Falscher Kontext", "Ohne Kontext",
-        "Aus dem Kontext gerissen", "Verzerrt", "Missverständlich",
+        "Aus dem Kontext gerissen", "Verzerrt", "Missverständlich", "Manipuliert",
     ),
     Status.UNPROVEN: (
         "Unbelegt", "Nicht belegt", "Unbewiesen", "Nicht bewiesen", "Nicht überprüfbar",
@@ -320,11 +320,12 @@ _RUSSIAN: LabelList = {
     ),
     Status.MIXED: (
         "Частично правда", "Полуправда", "Наполовину правда", "Частично верно",
-        "Частично ложь", "Частично неверно", "Спорно", "Неточно",
+        "Частично ложь", "Частично неверно", "Спорно", "Неточно", "Преувеличение",
+        "Преувеличено",
     ),
     Status.MOSTLY_FALSE: (
         "Скорее ложь", "Скорее неправда", "Скорее неверно", "В основном ложь",
-        "В основном неверно", "Преувеличение", "Преувеличено",
+        "В основном неверно",
     ),
     Status.FALSE: (
         "Ложь", "Ложно", "Неправда", "Не правда", "Неверно", "Не верно", "Фейк", "Фальшивка",
@@ -345,8 +346,10 @@ _RUSSIAN: LabelList = {
 _ARABIC: LabelList = {
     Status.TRUE: ("صحيح", "صحيحة", "حقيقي", "حقيقية", "مؤكد"),
     Status.MOSTLY_TRUE: ("صحيح في الغالب", "صحيح إلى حد كبير", "صحيح لكن"),
-    Status.MIXED: ("صحيح جزئيا", "خطأ جزئيا", "زائف جزئيا", "نصف حقيقة", "غير دقيق"),
-    Status.MOSTLY_FALSE: ("خطأ في الغالب", "مبالغ فيه", "مبالغة"),
+    Status.MIXED: (
+        "صحيح جزئيا", "خطأ جزئيا", "زائف جزئيا", "نصف حقيقة", "غير دقيق", "مبالغ فيه", "مبالغة",
+    ),
+    Status.MOSTLY_FALSE: ("خطأ في الغالب",),
     Status.FALSE: (
         "زائف", "زائفة", "خطأ", "خاطئ", "خاطئة", "كاذب", "كاذبة", "كذب", "غير صحيح",
         "ليس صحيحا", "مفبرك", "مفبركة", "ملفق", "ملفقة", "مزيف", "مزيفة", "شائعة", "احتيال",
@@ -362,6 +365,30 @@ _ARABIC: LabelList = {
 
 # fmt: on
 
+# More vocabularies, one data file per scale or language (factdb/rating_labels/*.tsv, lines of
+# ``status<TAB>label``): the scales of data sets (FEVER, AVeriTeC, LIAR, ClaimsKG), of single
+# publishers (Snopes, Demagog, Istinomer, Pagella Politica…) and the verdict words of languages
+# the lists above do not cover. Each file says where its labels come from.
+LABEL_FILES = Path(__file__).resolve().parent / "rating_labels"
+
+
+def _read_label_file(path: Path) -> LabelList:
+    """One vocabulary file; a malformed line is a packaging bug, so it fails loudly."""
+    labels: dict[Status, list[str]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        status, separator, label = line.partition("\t")
+        if not separator or not label.strip():
+            raise ValueError(f"{path.name}: line {number}: expected status<TAB>label")
+        labels.setdefault(Status(status), []).append(label)
+    return {status: tuple(names) for status, names in labels.items()}
+
+
+def _label_files() -> dict[str, LabelList]:
+    return {path.stem: _read_label_file(path) for path in sorted(LABEL_FILES.glob("*.tsv"))}
+
+
 LABEL_SOURCES: Mapping[str, LabelList] = MappingProxyType(
     {
         "factdb": _FACTDB,
@@ -375,6 +402,8 @@ LABEL_SOURCES: Mapping[str, LabelList] = MappingProxyType(
         "de": _GERMAN,
         "ru": _RUSSIAN,
         "ar": _ARABIC,
+        # A file named like a list above adds to it ("ru" → "ru.tsv").
+        **{f"{name}.tsv": labels for name, labels in _label_files().items()},
     }
 )
 """The readable lists the table is built from, by scale or language (ISO 639-1)."""
@@ -481,6 +510,95 @@ def _status_from_number(
     return _STATUS_BY_RATING[1 + math.floor(position * 4 + 0.5)]
 
 
+# --- Compound ratings ------------------------------------------------------------------------
+# Some publishers give two verdicts at once ("правда и манипуляция", "false/fabricated",
+# "ложь и полуправда"). Mapping such a label by its first word would call a manipulation true,
+# so every verdict of the label is read and the parts are combined by one rule, the most
+# cautious single status that is honest about all of them (`combine_verdicts`).
+
+# Words that join verdicts; punctuation ("/", ",", "&") is already a word break.
+_CONJUNCTIONS = frozenset(
+    normalize_label(word)
+    for word in ("and", "и", "і", "та", "e", "y", "et", "und", "i", "ve", "dan", "en", "og", "și")
+)
+
+# Words that negate the verdict word after them in a sentence ("is not misleading"). Negated
+# labels that are verdicts themselves ("Not true", "Não é verdade") are listed in the table.
+_NEGATIONS = frozenset(
+    normalize_label(word)
+    for word in (
+        "not", "no", "never", "não", "nunca", "ni", "ne", "pas", "nicht", "kein", "keine", "не",
+        "нет", "ні", "nie", "non", "tidak", "bukan", "niet", "geen", "ikke", "nu", "nije", "nuk",
+        "لا", "ليس", "ليست", "नहीं", "नाही", "નથી", "નહીં",
+    )
+)  # fmt: skip
+
+# Statuses that say nothing about truth: dropped from a compound that has a verdict.
+_NOT_VERDICTS = frozenset({Status.OTHER, Status.IN_REVIEW})
+
+
+def combine_verdicts(parts: Iterable[RatingMatch]) -> RatingMatch:
+    """One status for the verdicts of a compound label.
+
+    - parts that agree: that status;
+    - tags that are not verdicts (satire, clickbait, in review) give way to a verdict beside them;
+    - a withheld verdict ("no verdict, technical error") stays withheld: unproven;
+    - a part that says misleading/manipulation makes the whole misleading: true-and-manipulative
+      and false-and-manipulative are both, first of all, manipulation;
+    - parts on the true..false scale on the same side ("true, technical error") give the less
+      true of them; parts on both sides ("ложь и полуправда", "true and half-true") give mixed.
+    """
+    matches = list(parts)
+    basis = (
+        RatingBasis.CUSTOM
+        if any(m.basis is RatingBasis.CUSTOM for m in matches)
+        else RatingBasis.LABEL
+    )
+    statuses = {m.status for m in matches}
+    if len(statuses) > 1 and statuses - _NOT_VERDICTS:
+        statuses -= _NOT_VERDICTS
+    if len(statuses) == 1:
+        return RatingMatch(statuses.pop(), basis)
+    if Status.UNPROVEN in statuses:
+        return RatingMatch(Status.UNPROVEN, basis)
+    if Status.MISLEADING in statuses:
+        return RatingMatch(Status.MISLEADING, basis)
+    if Status.OTHER in statuses:  # only other and in_review are left
+        return RatingMatch(Status.OTHER, basis)
+    values = [status.rating_value or 0 for status in statuses]
+    # Mostly true (4) and up, or mostly false (2) and down, on the ClaimReview scale.
+    true_side, false_side = min(values) >= 4, max(values) <= 2
+    if true_side or false_side:
+        return RatingMatch(_STATUS_BY_RATING[min(values)], basis)
+    return RatingMatch(Status.MIXED, basis)
+
+
+# A label of this many words or fewer is a rating, not a sentence: its words may carry typos.
+_FUZZY_MAX_WORDS = 4
+_FUZZY_MIN_CHARS = 5
+# How many distinct labels a mapper remembers (summary sentences make most of them distinct).
+_RESOLVED_LABELS = 50_000
+# How far into a summary sentence verdict words are looked for.
+_SENTENCE_WINDOW = 200
+
+
+def _number_refines(*, label_status: Status, number_status: Status) -> bool:
+    """Whether the publisher's own number should replace the status its label maps to.
+
+    A number on a valid scale is the publisher's finest statement of its verdict ("Partiellement
+    faux", 2 of 5, is mostly false), so it wins when it refines the label: both on factdb's
+    five-step scale, one step apart (when both agree the label stays the basis). A number
+    further away contradicts the label ("False" rated 5 of 5; FACTCK.BR's "Falso" rated 4 of 6,
+    category numbers rather than positions on a scale) and is taken for a data error; labels
+    off the scale (misleading, unproven) are more specific than any number.
+    """
+    label_value, number_value = label_status.rating_value, number_status.rating_value
+    if label_value is None or number_value is None:
+        return False
+    # Equal: the label already says it, and stays the recorded basis.
+    return abs(label_value - number_value) == 1
+
+
 # --- The mapper ------------------------------------------------------------------------------
 
 
@@ -495,6 +613,9 @@ class RatingMapper:
         self._overrides = _normalise_overrides(overrides or {})
         # Prefix search never needs to look further than the longest key.
         self._max_words = max(len(key.split()) for key in (*BUILTIN_LABELS, *self._overrides))
+        self._typo_keys: list[str] | None = None
+        # Data sets repeat a handful of labels thousands of times; each is resolved once.
+        self._resolved: dict[str, RatingMatch | None] = {}
 
     @classmethod
     def from_csv(cls, path: Path) -> RatingMapper:
@@ -534,34 +655,115 @@ class RatingMapper:
     ) -> RatingMatch:
         """The status for a published rating; see the module docstring for the order of rules."""
         key = _label_key(label) if label else ""
-        if key:
-            match = self._match_label(key)
-            if match is not None:
-                return match
-        status = _status_from_number(rating_value, best_rating, worst_rating)
-        if status is not None:
-            return RatingMatch(status, RatingBasis.RATING)
-        return RatingMatch(Status.OTHER, RatingBasis.UNMAPPED)
+        match = self._resolve(key) if key else None
+        number = _status_from_number(rating_value, best_rating, worst_rating)
+        if match is None:
+            if number is not None:
+                return RatingMatch(number, RatingBasis.RATING)
+            return RatingMatch(Status.OTHER, RatingBasis.UNMAPPED)
+        if (
+            match.basis is RatingBasis.LABEL
+            and number is not None
+            and _number_refines(label_status=match.status, number_status=number)
+        ):
+            return RatingMatch(number, RatingBasis.RATING)
+        return match
+
+    def _resolve(self, key: str) -> RatingMatch | None:
+        """`_match_label`, remembered for the most recent distinct labels."""
+        if key in self._resolved:
+            return self._resolved[key]
+        if len(self._resolved) >= _RESOLVED_LABELS:
+            self._resolved.clear()
+        match = self._resolved[key] = self._match_label(key)
+        return match
 
     def _match_label(self, key: str) -> RatingMatch | None:
-        """Whole label (overrides, then table), then the leading verdict of a sentence."""
+        """Whole label, then the verdicts that open it, then verdict words anywhere in it."""
         whole = self._lookup(key)
         if whole is not None:
             return whole
-        for words in _verdict_candidates(key):
-            match = self._longest_prefix(words)
+        candidates = _verdict_candidates(key)
+        # Typos are looked for only in short labels, where a word is a verdict or nothing.
+        fuzzy = len(candidates[0]) <= _FUZZY_MAX_WORDS
+        for words in candidates:
+            parts = self._leading_verdicts(words, fuzzy=fuzzy)
+            if parts:
+                return combine_verdicts(parts)
+        parts = self._verdicts_anywhere(key.split()[:_SENTENCE_WINDOW])
+        return combine_verdicts(parts) if parts else None
+
+    def _leading_verdicts(self, words: list[str], *, fuzzy: bool) -> list[RatingMatch]:
+        """The verdicts the label opens with: one ("Falso. O vídeo…"), or several joined by
+        "and" or punctuation ("правда и манипуляция", "false/fabricated")."""
+        parts: list[RatingMatch] = []
+        position = 0
+        while position < len(words):
+            found = self._longest_at(words, position, fuzzy=fuzzy)
+            if found is None:
+                break
+            match, size = found
+            parts.append(match)
+            position += size
+            while position < len(words) and words[position] in _CONJUNCTIONS:
+                position += 1
+        return parts
+
+    def _verdicts_anywhere(self, words: list[str]) -> list[RatingMatch]:
+        """Every verdict in a label that does not open with one: a publisher's summary
+        sentence ("…the viral claim is misleading…") in place of a rating."""
+        parts: list[RatingMatch] = []
+        position = 0
+        while position < len(words):
+            found = self._longest_at(words, position, fuzzy=False)
+            if found is None:
+                position += 1
+                continue
+            # "это не фейк", "is not misleading": a negated verdict word says nothing usable.
+            if position == 0 or words[position - 1] not in _NEGATIONS:
+                parts.append(found[0])
+            position += found[1]
+        return parts
+
+    def _longest_at(
+        self, words: list[str], position: int, *, fuzzy: bool
+    ) -> tuple[RatingMatch, int] | None:
+        """The longest known label starting at `position` (the most specific verdict wins, so
+        "Verdadeiro, mas…" is mostly_true rather than true), with the words it spans."""
+        longest = min(self._max_words, len(words) - position)
+        for size in range(longest, 0, -1):
+            match = self._lookup(" ".join(words[position : position + size]))
             if match is not None:
-                return match
+                return match, size
+        if fuzzy:
+            for size in range(min(longest, _FUZZY_MAX_WORDS), 0, -1):
+                match = self._lookup_typo(" ".join(words[position : position + size]))
+                if match is not None:
+                    return match, size
         return None
 
-    def _longest_prefix(self, words: list[str]) -> RatingMatch | None:
-        """The longest run of leading words that is a known label: the most specific verdict
-        wins, so "Verdadeiro, mas…" is mostly_true rather than true."""
-        for size in range(min(self._max_words, len(words)), 0, -1):
-            match = self._lookup(" ".join(words[:size]))
-            if match is not None:
-                return match
-        return None
+    def _lookup_typo(self, key: str) -> RatingMatch | None:
+        """A known label one typing slip away ("Fałśz", "pradwa", "misleaiding"), if every
+        label that close agrees on the status. Short keys are left alone: one letter turns
+        "vero" into "zero"."""
+        if len(key) < _FUZZY_MIN_CHARS:
+            return None
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        keys = self._fuzzy_keys()
+        close = process.extract(key, keys, scorer=OSA.distance, score_cutoff=1, limit=None)
+        matches = {self._lookup(keys[index]) for _, _, index in close}
+        if len(matches) != 1:
+            return None
+        return matches.pop()
+
+    def _fuzzy_keys(self) -> list[str]:
+        if self._typo_keys is None:
+            self._typo_keys = [
+                key for key in (*self._overrides, *BUILTIN_LABELS) if len(key) >= _FUZZY_MIN_CHARS
+            ]
+        return self._typo_keys
 
     def _lookup(self, key: str) -> RatingMatch | None:
         """One normalised key: the user's map first, then the built-in table."""

@@ -327,6 +327,23 @@ def test_absent_values_are_omitted_but_reviews_always_present() -> None:
         ("A bare name", {"name": "A bare name", "kind": "unknown"}),
         ([{"@type": "Person", "name": "First"}, "Second"], {"name": "First", "kind": "person"}),
         ({"@type": "Person"}, None),
+        # factdb's own kinds, as its feeds write them; other additional types change nothing
+        (
+            {
+                "@type": "Organization",
+                "name": "G",
+                "additionalType": "urn:factdb:claimant-kind:group",
+            },
+            {"name": "G", "kind": "group"},
+        ),
+        (
+            {"@type": "Organization", "name": "O", "additionalType": "https://example.org/Club"},
+            {"name": "O", "kind": "organization"},
+        ),
+        (
+            {"@type": "Person", "name": "P", "additionalType": "urn:factdb:claimant-kind:alien"},
+            {"name": "P", "kind": "person"},
+        ),
     ],
 )
 def test_claimant_kinds(author: Any, expected: dict[str, str] | None) -> None:
@@ -747,26 +764,82 @@ def test_claim_review_details() -> None:
     assert second["author"] == {"@type": "Organization", "name": "Outra Agência"}
     assert "reviewBody" not in second
     assert "headline" not in second
-    # No publisher on the review: the feed's organisation is the author.
-    assert arabic["author"] == {
-        "@type": "Organization",
-        "name": "Feed Publisher",
-        "url": "https://feed.example",
-    }
+    # No publisher on an imported review: its reviewer (the data set's fact-checker) is the
+    # author, not the feed's organisation.
+    assert arabic["author"] == {"@type": "Organization", "name": "Editor"}
+    # A claimant of kind unknown is not passed off as an organisation: the kind travels along.
     assert arabic["itemReviewed"] == {
         "@type": "Claim",
-        "author": {"@type": "Organization", "name": "منشورات على فيسبوك"},
+        "author": {
+            "@type": "Organization",
+            "name": "منشورات على فيسبوك",
+            "additionalType": "urn:factdb:claimant-kind:unknown",
+        },
     }
 
 
 def test_author_omitted_when_nobody_is_known() -> None:
-    claims = [claim("x", reviews=[review(publisher=None, publisher_url=None)])]
+    nobody = review(publisher=None, publisher_url=None, reviewer="unknown")
+    claims = [claim("x", reviews=[nobody])]
     feed, _, _ = write(claims, organization=None)
     [node] = claim_reviews_of(feed)
     assert "author" not in node
     feed, _, _ = write(claims, organization=Organization(name="Only a name"))
     [node] = claim_reviews_of(feed)
     assert node["author"] == {"@type": "Organization", "name": "Only a name"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "organization", "author"),
+    [
+        # An imported review's reviewer, with the fact-checker's site as its pair.
+        (
+            {"reviewer": "PolitiFact", "publisher_url": "https://www.politifact.com"},
+            CHECKER,
+            {"@type": "Organization", "name": "PolitiFact", "url": "https://www.politifact.com"},
+        ),
+        ({"reviewer": "aosfatos.org"}, None, {"@type": "Organization", "name": "aosfatos.org"}),
+        # A review made here: the desk publishes it, else the person who made it.
+        (
+            {"reviewer": "Ana", "status_basis": "given"},
+            CHECKER,
+            {"@type": "Organization", "name": "Feed Publisher", "url": "https://feed.example"},
+        ),
+        ({"reviewer": "Ana", "status_basis": "given"}, None, {"@type": "Person", "name": "Ana"}),
+    ],
+)
+def test_a_review_without_publisher_is_credited_to_its_reviewer(
+    changes: dict[str, Any], organization: Organization | None, author: dict[str, Any]
+) -> None:
+    published = review(publisher=None, publisher_url=None).model_copy(update=changes)
+    feed, _, _ = write([claim("x", reviews=[published])], organization=organization)
+    [node] = claim_reviews_of(feed)
+    assert node["author"] == author
+
+
+def test_unknown_reviewer_matches_the_importers() -> None:
+    from factdb.formats.claimreview import UNKNOWN_REVIEWER
+    from factdb.services.importing import UNKNOWN_REVIEWER as IMPORTERS
+
+    assert UNKNOWN_REVIEWER == IMPORTERS
+
+
+@pytest.mark.parametrize("kind", ["person", "organization", "group", "unknown"])
+def test_claimant_kinds_round_trip(kind: str) -> None:
+    claimant = ExportedClaimant(name="Someone", kind=kind, role=None, same_as=None)
+    feed, _, _ = write([claim("x", reviews=[review()], claimant=claimant)])
+    expanded = jsonld.expand(feed, {"documentLoader": offline_loader})
+    [author] = [
+        node
+        for node in expanded_nodes(expanded)
+        if node.get(f"{SCHEMA}name", [{}])[0].get("@value") == "Someone"
+    ]
+    extra = [item["@id"] for item in author.get(f"{SCHEMA}additionalType", [])]
+    assert extra == (
+        [] if kind in {"person", "organization"} else [f"urn:factdb:claimant-kind:{kind}"]
+    )
+    [record] = read_text(json.dumps(feed))
+    assert record.data["claimant"] == {"name": "Someone", "kind": kind}
 
 
 def test_non_ascii_is_written_as_is() -> None:

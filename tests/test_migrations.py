@@ -235,3 +235,36 @@ def test_0006_undated_reviews_and_external_ids_survive_down_and_up(empty_db_url:
             connection.execute(text("UPDATE reviews SET note = 'changed'"))
     finally:
         engine.dispose()
+
+
+def test_long_labels_and_relabels_across_0007(empty_db_url: str, tmp_path: Path) -> None:
+    """0007 widens rating_label and admits 'relabeled'; going back below it never cuts a label:
+    PostgreSQL refuses while a label is too long for VARCHAR(500), SQLite keeps it whole."""
+    engine = create_db_engine(empty_db_url)
+    try:
+        upgrade(engine=engine)
+        cli = make_cli(empty_db_url)
+        label = "Falso. " + "x" * 600
+        data = tmp_path / "long.csv"
+        data.write_text(f'text,rating_label\nA long one,"{label}"\n', encoding="utf-8")
+        imported = cli(
+            "import", str(data), "--map", "text=text", "--map", "rating_label=rating_label"
+        )
+        assert imported.exit_code == 0, imported.stderr
+        rating_map = tmp_path / "map.csv"
+        rating_map.write_text(f'"{label}",mixed\n', encoding="utf-8")
+        assert cli("relabel", "--rating-map", str(rating_map)).exit_code == 0
+        if engine.dialect.name == "postgresql":
+            with pytest.raises(RuntimeError, match="1 review labels are longer than 500"):
+                downgrade(engine=engine, revision="0005")
+            assert current_revision(engine=engine) == SCHEMA_HEAD
+        else:
+            assert downgrade(engine=engine, revision="0005") == "0005"
+            with engine.connect() as connection:
+                kept = connection.execute(text("SELECT rating_label FROM reviews")).scalar_one()
+                actions = connection.execute(text("SELECT action FROM claim_history")).scalars()
+                assert kept == label
+                assert "relabeled" not in set(actions)
+            assert upgrade(engine=engine) == SCHEMA_HEAD
+    finally:
+        engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -76,3 +77,35 @@ def test_desk_role_adds_and_reviews_but_cannot_rewrite(desk: tuple[str, str]) ->
     assert downgrade.exit_code == 1
     assert downgrade.stderr.startswith("Error: ")
     assert make_cli(owner_url)("db", "current").stdout.startswith(SCHEMA_HEAD)
+
+
+def test_desk_runs_relabel_with_the_two_column_grant(desk: tuple[str, str], tmp_path: Path) -> None:
+    """The README's column grant lets the desk relabel, and nothing more on reviews."""
+    owner_url, desk_url = desk
+    cli = make_cli(desk_url)
+    data = tmp_path / "checks.csv"
+    data.write_text("text,rating_label\nThe bridge cost twice,Meia-boca\n", encoding="utf-8")
+    imported = cli("import", str(data), "--map", "text=text", "--map", "rating_label=rating_label")
+    assert imported.exit_code == 0, imported.stderr
+    rating_map = tmp_path / "map.csv"
+    rating_map.write_text("Meia-boca,mixed\n", encoding="utf-8")
+    refused = cli("relabel", "--rating-map", str(rating_map))
+    assert refused.exit_code != 0
+    assert refused.stderr.startswith("Error: ")
+    desk_role = make_url(desk_url).username
+    owner = create_engine(owner_url, isolation_level="AUTOCOMMIT")
+    with owner.connect() as connection:
+        connection.execute(text(f"GRANT UPDATE (status, status_basis) ON reviews TO {desk_role}"))
+    owner.dispose()
+    relabeled = cli("relabel", "--rating-map", str(rating_map))
+    assert relabeled.exit_code == 0, relabeled.stderr
+    assert "changed: 1" in relabeled.stdout
+    engine = create_engine(desk_url)
+    try:
+        with (
+            pytest.raises(ProgrammingError, match="permission denied"),
+            engine.begin() as connection,
+        ):
+            connection.execute(text("UPDATE reviews SET note = 'rewritten'"))
+    finally:
+        engine.dispose()

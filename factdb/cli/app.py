@@ -10,7 +10,16 @@ from typing import Annotated, Any
 import typer
 
 from factdb import __version__
-from factdb.cli import claims, database, discovery, extraction, interchange, report, sources
+from factdb.cli import (
+    claims,
+    database,
+    discovery,
+    extraction,
+    interchange,
+    relabel,
+    report,
+    sources,
+)
 from factdb.cli.context import state
 from factdb.cli.errors import FactdbGroup
 
@@ -71,6 +80,7 @@ COMMANDS: dict[str, Callable[..., Any] | typer.Typer] = {
     "restore": claims.restore,
     "export": interchange.export,
     "import": interchange.import_files,
+    "relabel": relabel.relabel,
     "report": report.report,
     "search": discovery.search,
     "match": discovery.match,

@@ -205,7 +205,10 @@ def _changes_summary(changes: dict[str, Any]) -> str:
             inner = ", ".join(f"{name} {_listed(item)}" for name, item in value.items())
             parts.append(f"{key}: {inner}")
         elif isinstance(value, list):
-            parts.append(f"{key}: {', '.join(str(item) for item in value)}")
+            # A list of changes (a relabel's reviews) reads like the entry itself, one per item.
+            items = (f"({_changes_summary(item)})" if isinstance(item, dict) else str(item)
+                     for item in value)  # fmt: skip
+            parts.append(f"{key}: {', '.join(items)}")
         else:
             parts.append(f"{key}: {preview(str(value), 60)}")
     return "; ".join(parts)

@@ -15,7 +15,7 @@ from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any, TextIO
 
-from factdb.domain import BEST_RATING, WORST_RATING, Status
+from factdb.domain import BEST_RATING, WORST_RATING, ClaimantKind, Status, StatusBasis
 from factdb.errors import ImportFormatError
 from factdb.formats.records import (
     RawRecord,
@@ -66,6 +66,16 @@ _ORGANIZATION_TYPES = frozenset(
         "WorkersUnion",
     }
 )
+
+
+# schema.org has Person and Organization for an author, and nothing for factdb's "group" and
+# "unknown". Those are written as an Organization with this additionalType (an IRI of factdb's
+# own: schema.org's sanctioned way to refine a type), and read back as what they were.
+CLAIMANT_KIND_TYPE = "urn:factdb:claimant-kind:"
+_WRITTEN_AS_IS: dict[str, str] = {
+    ClaimantKind.PERSON: "Person",
+    ClaimantKind.ORGANIZATION: "Organization",
+}
 
 
 def read_claimreview(data: bytes, *, name: str) -> Iterator[RawRecord]:
@@ -241,10 +251,19 @@ def _claimant(author: Any) -> dict[str, Any] | None:
         return None
     claimant: dict[str, Any] = {"name": name, "kind": "unknown"}
     if isinstance(author, dict):
-        claimant["kind"] = _claimant_kind(_types(author))
+        claimant["kind"] = _factdb_kind(author) or _claimant_kind(_types(author))
         put(claimant, "same_as", _url(author.get("sameAs")))
         put(claimant, "role", text_value(author.get("jobTitle")))
     return claimant
+
+
+def _factdb_kind(author: dict[str, Any]) -> str | None:
+    """The claimant kind a factdb feed wrote as additionalType, if it wrote one."""
+    for value in _as_list(author.get("additionalType")):
+        kind = (text_value(value) or "").strip().removeprefix(CLAIMANT_KIND_TYPE)
+        if kind != text_value(value) and kind in set(ClaimantKind):
+            return kind
+    return None
 
 
 def _claimant_kind(types: set[str]) -> str:
@@ -438,21 +457,39 @@ def _claim_review(
     return node
 
 
+# The reviewer the importer stores when a source names none (services.importing's constant of the
+# same name; a test keeps them equal): never anybody's name.
+UNKNOWN_REVIEWER = "unknown"
+
+
 def _author(review: ExportedReview, organization: Organization | None) -> dict[str, Any] | None:
-    """The fact-checking organisation: the review's own publisher, else the feed's publisher.
+    """Who published the fact-check, most specific first:
+
+    1. the review's own publisher;
+    2. the reviewer of an imported review (a data set's ``reviewer`` column names the
+       fact-checker: LIAR's PolitiFact, FACTCK.BR's aosfatos.org);
+    3. the feed's publisher (``--organization``), for reviews made in this database;
+    4. the reviewer of such a review, as a Person, when there is no organisation.
 
     Name and URL are taken as a pair from one of them, never one from each: a review published
     by another organisation must not be credited with the feed publisher's homepage.
     """
+    kind = "Organization"
+    reviewer = review.reviewer if review.reviewer != UNKNOWN_REVIEWER else None
+    imported = review.status_basis != StatusBasis.GIVEN.value
     if review.publisher is not None:
         name, url = review.publisher, review.publisher_url
+    elif imported and reviewer is not None:
+        name, url = reviewer, review.publisher_url
     elif organization is not None:
         name, url = organization.name, organization.url
+    elif reviewer is not None:
+        name, url, kind = reviewer, review.publisher_url, "Person"
     else:
         name, url = None, review.publisher_url
     if name is None and url is None:
         return None
-    author: dict[str, Any] = {"@type": "Organization"}
+    author: dict[str, Any] = {"@type": kind}
     put(author, "name", name)
     put(author, "url", url)
     return author
@@ -490,10 +527,11 @@ def _item_reviewed(claim: ExportedClaim) -> dict[str, Any]:
 
 
 def _claimant_node(claimant: ExportedClaimant) -> dict[str, Any]:
-    node: dict[str, Any] = {
-        "@type": "Person" if claimant.kind == "person" else "Organization",
-        "name": claimant.name,
-    }
+    """The claim's author; a kind schema.org has no type for travels as an additionalType."""
+    as_is = _WRITTEN_AS_IS.get(claimant.kind)
+    node: dict[str, Any] = {"@type": as_is or "Organization", "name": claimant.name}
+    if as_is is None:
+        node["additionalType"] = f"{CLAIMANT_KIND_TYPE}{claimant.kind}"
     put(node, "sameAs", claimant.same_as)
     return node
 

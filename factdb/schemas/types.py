@@ -18,7 +18,9 @@ from factdb.domain import Status, parse_status
 MAX_CLAIM_LENGTH = 20_000
 MAX_NOTE_LENGTH = 50_000
 MAX_NAME_LENGTH = 500
-MAX_LABEL_LENGTH = 500
+# Some sites publish a whole summary paragraph in their rating field (X-Fact holds labels of
+# 2,792 characters); it is kept as published, so the limit only stops absurd input.
+MAX_LABEL_LENGTH = 10_000
 MAX_TAG_LENGTH = 100
 MAX_URL_LENGTH = 2048
 MAX_SOURCE_TEXT_LENGTH = 5_000_000
