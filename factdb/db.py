@@ -21,6 +21,12 @@ from factdb.errors import InvalidInputError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "factdb_write"
+# factdb's write transactions say so to the database, whose triggers then leave the history to
+# factdb (which records richer entries) and record only changes made by anyone else. PostgreSQL:
+# a transaction-local setting; SQLite, which has no session variables a trigger can read: the
+# file's user_version, set inside the transaction and reset before it commits (migration 0008).
+POSTGRES_WRITER_SETTING = "SELECT set_config('factdb.writer', 'on', true)"
+SQLITE_WRITER_MARK = 1717658484
 
 
 def parse_url(url: str) -> URL:
@@ -66,7 +72,20 @@ def create_db_engine(url: str) -> Engine:
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    engine = create_engine(parsed, pool_pre_ping=True)
+    _configure_postgres(engine)
+    return engine
+
+
+def _is_write(connection: Connection) -> bool:
+    return bool(connection.get_execution_options().get(WRITE_OPTION, False))
+
+
+def _configure_postgres(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if _is_write(connection):
+            connection.exec_driver_sql(POSTGRES_WRITER_SETTING)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -78,7 +97,11 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        # Switching to WAL writes to the file: only when it is not WAL yet, so that a read-only
+        # file (or one in a read-only folder) can still be read.
+        journal_mode = cursor.execute("PRAGMA journal_mode").fetchone()
+        if journal_mode is None or str(journal_mode[0]).lower() != "wal":
+            _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
@@ -86,8 +109,25 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         # A write takes the write lock when it begins (IMMEDIATE), waiting up to the busy
         # timeout for it; a deferred transaction that upgrades later can fail at once instead.
-        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        immediate = _is_write(connection)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if immediate:
+            _sqlite_pragma(connection, f"PRAGMA user_version = {SQLITE_WRITER_MARK}")
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection: Connection) -> None:
+        # Runs just before the COMMIT: the mark never outlives factdb's own transaction.
+        if _is_write(connection):
+            _sqlite_pragma(connection, "PRAGMA user_version = 0")
+
+
+def _enable_wal(cursor: sqlite3.Cursor) -> None:
+    try:
+        cursor.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as error:
+        # A database we may only read keeps its journal mode; the write will say so if any.
+        if "readonly" not in str(error).replace("-", "").lower():
+            raise
 
 
 @contextmanager
@@ -97,9 +137,11 @@ def schema_change(engine: Engine) -> Iterator[Connection]:
     SQLite alters a table by copying it and dropping the original; with foreign keys enforced,
     dropping a table that other rows reference would fail or cascade. So enforcement is paused
     for the change (the pragma only takes effect outside a transaction) and the references are
-    checked before committing instead.
+    checked before committing instead. On SQLite the change takes the write lock when it begins,
+    so processes that all find a new file unmigrated upgrade it one after the other (the later
+    ones then find nothing to do) instead of failing.
     """
-    with engine.connect() as connection:
+    with writer(engine).connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             _sqlite_pragma(connection, "PRAGMA foreign_keys = OFF")

@@ -13,6 +13,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from factdb.services.schema import SCHEMA_HEAD
 from tests.conftest import REPO_ROOT, PostgresServer, make_cli
+from tests.test_tampering import direct_sql_is_recorded_or_refused
 
 GRANTS_MARKER = "<!-- desk-role-grants:"
 
@@ -76,3 +77,15 @@ def test_desk_role_adds_and_reviews_but_cannot_rewrite(desk: tuple[str, str]) ->
     assert downgrade.exit_code == 1
     assert downgrade.stderr.startswith("Error: ")
     assert make_cli(owner_url)("db", "current").stdout.startswith(SCHEMA_HEAD)
+
+
+def test_desk_role_direct_sql_is_recorded_under_its_name_or_refused(
+    desk: tuple[str, str],
+) -> None:
+    _, desk_url = desk
+    engine = create_engine(desk_url)
+    try:
+        role = make_url(desk_url).username
+        direct_sql_is_recorded_or_refused(make_cli(desk_url), engine, str(role))
+    finally:
+        engine.dispose()

@@ -98,6 +98,13 @@ def _column_fields(
 ) -> dict[int, str]:
     """Which field each column feeds, by column index."""
     header = [column.strip() for column in header]
+    read = header if mapping is None else [column for column in header if column in mapping]
+    repeated = sorted({column for column in read if header.count(column) > 1})
+    if repeated:
+        raise ImportFormatError(
+            f"{name}: line 1: the column {', '.join(map(repr, repeated))} appears more than once "
+            "in the header; which one to read is ambiguous"
+        )
     if mapping is None:
         if "text" not in header or "uid" not in header or not set(header) <= set(CSV_COLUMNS):
             raise ImportFormatError(
