@@ -6,18 +6,20 @@ that a unit of work (DDL included) is one real transaction; PostgreSQL uses psyc
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from factdb.errors import InvalidInputError
+from factdb.errors import DatabaseError, InvalidInputError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "factdb_write"
@@ -31,22 +33,40 @@ SQLITE_WRITER_MARK = 1717658484
 
 def parse_url(url: str) -> URL:
     try:
-        return make_url(url)
-    except ArgumentError:
+        parsed = make_url(url)
+        port = parsed.port
+    except (ArgumentError, ValueError):
         raise InvalidInputError(f"malformed database URL: {mask_url(url)}") from None
+    if _credentials(url).count("@"):
+        raise InvalidInputError(
+            f"malformed database URL: {mask_url(url)} (write an '@' in the user name or "
+            "password as %40)"
+        )
+    if port is not None and not 0 < port < 65536:
+        raise InvalidInputError(f"database URL {mask_url(url)}: port {port} is not 1-65535")
+    return parsed
 
 
 def mask_url(url: str) -> str:
-    """The URL with any password replaced by ``***``, safe to print or log."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        scheme, sep, rest = url.partition("://")
-        if not sep or "@" not in rest:
-            return url
-        credentials, _, host = rest.rpartition("@")
-        user = credentials.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
+    """The URL with any password replaced by ``***``, safe to print or log.
+
+    Done on the text, not on a parse: a raw ``@`` in a password ("u:p@ss@host") must not leave
+    part of it behind as the host.
+    """
+    scheme, sep, rest = url.partition("://")
+    credentials = _credentials(url)
+    if not sep or not rest.startswith(credentials + "@"):
+        return url
+    user, colon, _ = credentials.partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}{rest[len(credentials) :]}"
+
+
+def _credentials(url: str) -> str:
+    """What stands before the host: everything up to the last '@' ahead of the query."""
+    _, sep, rest = url.partition("://")
+    before_query = rest.partition("?")[0]
+    end = before_query.rfind("@")
+    return rest[:end] if sep and end >= 0 else ""
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -69,12 +89,29 @@ def create_db_engine(url: str) -> Engine:
         path = sqlite_path(parsed)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        read_only = _read_only_url(path) if path is not None else None
+        engine = create_engine(
+            read_only or parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
+        _configure_sqlite(engine, read_only_path=path if read_only else None)
         return engine
     engine = create_engine(parsed, pool_pre_ping=True)
     _configure_postgres(engine)
     return engine
+
+
+def _read_only_url(path: Path) -> URL | None:
+    """For a database file this process may only read: a URL that opens it read-only.
+
+    A WAL database is read through its -shm index, which a reader creates when missing; in a
+    folder it cannot write, the file is opened as immutable instead (a snapshot: nobody who can
+    write it should be writing it then).
+    """
+    if not path.is_file() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return None
+    index_present = all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+    immutable = "" if os.access(path.parent, os.W_OK) or index_present else "&immutable=1"
+    return make_url(f"sqlite:///file:{quote(str(path))}?mode=ro{immutable}&uri=true")
 
 
 def _is_write(connection: Connection) -> bool:
@@ -88,7 +125,7 @@ def _configure_postgres(engine: Engine) -> None:
             connection.exec_driver_sql(POSTGRES_WRITER_SETTING)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, read_only_path: Path | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below own transactions instead of the driver's
@@ -110,6 +147,11 @@ def _configure_sqlite(engine: Engine) -> None:
         # A write takes the write lock when it begins (IMMEDIATE), waiting up to the busy
         # timeout for it; a deferred transaction that upgrades later can fail at once instead.
         immediate = _is_write(connection)
+        if immediate and read_only_path is not None:
+            raise DatabaseError(
+                f"{read_only_path} is read-only for you: commands that only read it work, "
+                "this one would change it"
+            )
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
         if immediate:
             _sqlite_pragma(connection, f"PRAGMA user_version = {SQLITE_WRITER_MARK}")
