@@ -39,9 +39,11 @@ SQLITE_NOT_FACTDB = f"(SELECT user_version FROM pragma_user_version) != {SQLITE_
 SQLITE_ACTOR = "'(direct SQL)'"
 SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
 FUTURE_TOLERANCE = "1 day"
+# The status the newest review sets, ordered as factdb.models.NEWEST_REVIEW_FIRST (a review
+# without a date, should one exist, counts as the oldest on both dialects).
 NEWEST_STATUS = (
     "coalesce((SELECT r.status FROM reviews r WHERE r.claim_id = {claim} "
-    "ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1), 'unverified')"
+    "ORDER BY r.reviewed_at DESC NULLS LAST, r.id DESC LIMIT 1), 'unverified')"
 )
 CLAIMANT_NAME = "(SELECT name FROM claimants WHERE id = {ref})"
 CHANGED_ACTION = (
