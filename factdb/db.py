@@ -62,11 +62,13 @@ def mask_url(url: str) -> str:
 
 
 def _credentials(url: str) -> str:
-    """What stands before the host: everything up to the last '@' ahead of the query."""
-    _, sep, rest = url.partition("://")
-    before_query = rest.partition("?")[0]
-    end = before_query.rfind("@")
-    return rest[:end] if sep and end >= 0 else ""
+    """What stands before the host: everything up to the last '@' ahead of the query (a SQLite
+    URL has no host, and its path may contain '@')."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower().startswith("sqlite"):
+        return ""
+    end = rest.partition("?")[0].rfind("@")
+    return rest[:end] if end >= 0 else ""
 
 
 def is_sqlite(url: str | URL) -> bool:

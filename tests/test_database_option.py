@@ -48,6 +48,12 @@ def test_masking_hides_everything_up_to_the_last_at(url: str) -> None:
     assert SECRET not in _one_line(f"could not connect to {url}: refused")
 
 
+def test_a_sqlite_path_may_contain_at_signs(tmp_path: Path) -> None:
+    database = tmp_path / "desk@home" / "a@b.sqlite3"
+    assert make_cli(str(database))("list").exit_code == 0
+    assert database.exists()
+
+
 def test_a_percent_encoded_at_is_a_password_like_any_other() -> None:
     assert mask_url("postgresql://u:p%40ss@host/db") == "postgresql://u:***@host/db"
 
