@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from factdb.cli.context import TEMP_MARK
-from tests.conftest import CliRun
+from tests.conftest import REPO_ROOT, CliRun
 
 
 @pytest.fixture
@@ -129,3 +129,17 @@ def test_a_failed_write_names_the_users_path_and_leaves_no_temporary(
     assert result.exit_code == 1
     assert _one_error_line(result) == f"Error: Permission denied: {target}\n"
     assert list(folder.iterdir()) == []
+
+
+def test_dev_stdout_is_written_in_place(db_url: str, one_claim: None) -> None:
+    if not Path("/dev/stdout").exists():
+        pytest.skip("needs /dev/stdout")
+    result = subprocess.run(
+        [sys.executable, "-m", "factdb", "--db", db_url, "export", "--format", "jsonl",
+         "--output", "/dev/stdout"],
+        capture_output=True, text=True, check=False, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["text"] == "A claim to write out."
+    assert Path("/dev/stdout").is_symlink()

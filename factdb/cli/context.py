@@ -128,14 +128,13 @@ def output_stream(
         return
     target = path.expanduser()
     _refuse_guarded(target, path, guarded or {})
-    if target.is_symlink():
-        target = target.resolve()
     try:
+        # exists() and is_file() follow links: /dev/stdout, a device or a FIFO is written in place.
         if target.exists() and not target.is_file():
             with target.open("w", encoding="utf-8", newline="") as in_place:
                 yield in_place
             return
-        with _replacing(target) as handle:
+        with _replacing(target.resolve() if target.is_symlink() else target) as handle:
             yield handle
     except OSError as error:
         if error.filename is None or TEMP_MARK in str(error.filename):
