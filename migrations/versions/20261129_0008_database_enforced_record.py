@@ -169,9 +169,6 @@ END""",
 DECLARE
     changed jsonb;
 BEGIN
-    IF NOT ({POSTGRES_NOT_FACTDB}) THEN
-        RETURN NULL;
-    END IF;
     SELECT jsonb_object_agg(col, jsonb_build_object('before', before, 'after', after))
         INTO changed FROM ({_claim_changes("IS DISTINCT FROM", "({})::text")}) AS c;
     IF changed IS NOT NULL THEN
@@ -181,11 +178,8 @@ BEGIN
     END IF;
     RETURN NULL;
 END""",
-    "factdb_record_tag_change": f"""
+    "factdb_record_tag_change": """
 BEGIN
-    IF NOT ({POSTGRES_NOT_FACTDB}) THEN
-        RETURN NULL;
-    END IF;
     IF TG_OP = 'INSERT' THEN
         INSERT INTO claim_history (claim_id, action, actor, at, changes)
         VALUES (NEW.claim_id, 'tagged', current_user, now(),
@@ -202,9 +196,6 @@ DECLARE
     before_status text;
     after_status text;
 BEGIN
-    IF NOT ({POSTGRES_NOT_FACTDB}) THEN
-        RETURN NULL;
-    END IF;
     SELECT status INTO before_status FROM claims WHERE id = NEW.claim_id;
     after_status := {NEWEST_STATUS.format(claim="NEW.claim_id")};
     INSERT INTO claim_history (claim_id, action, actor, at, changes)
@@ -218,7 +209,10 @@ BEGIN
     RETURN NULL;
 END""",
 }
-POSTGRES_TRIGGERS = [
+# In the trigger's WHEN, so that inside factdb's own transactions (a million-row import) no
+# event is even queued.
+RECORD_WHEN = f"WHEN ({POSTGRES_NOT_FACTDB})"
+POSTGRES_TRIGGERS: list[tuple[str, ...]] = [
     *(
         (
             f"{table}_no_truncate",
@@ -226,6 +220,7 @@ POSTGRES_TRIGGERS = [
             "BEFORE TRUNCATE",
             "FOR EACH STATEMENT",
             "factdb_append_only",
+            "",
         )
         for table in APPEND_ONLY_TABLES
     ),
@@ -235,6 +230,7 @@ POSTGRES_TRIGGERS = [
         "BEFORE INSERT",
         "FOR EACH ROW",
         "factdb_review_not_in_future",
+        "",
     ),
     (
         "sources_text_is_kept",
@@ -242,6 +238,7 @@ POSTGRES_TRIGGERS = [
         "BEFORE UPDATE",
         "FOR EACH ROW",
         "factdb_source_text_is_kept",
+        "",
     ),
     (
         "claims_record_direct_change",
@@ -249,6 +246,7 @@ POSTGRES_TRIGGERS = [
         "AFTER UPDATE",
         "FOR EACH ROW",
         "factdb_record_claim_change",
+        RECORD_WHEN,
     ),
     (
         "claim_tags_record_direct_change",
@@ -256,6 +254,7 @@ POSTGRES_TRIGGERS = [
         "AFTER INSERT OR DELETE",
         "FOR EACH ROW",
         "factdb_record_tag_change",
+        RECORD_WHEN,
     ),
     (
         "reviews_record_direct_insert",
@@ -263,6 +262,7 @@ POSTGRES_TRIGGERS = [
         "AFTER INSERT",
         "FOR EACH ROW",
         "factdb_record_direct_review",
+        RECORD_WHEN,
     ),
 ]
 
@@ -271,9 +271,10 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for name, body in POSTGRES_FUNCTIONS.items():
             op.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $${body}\n$$")
-        for trigger, table, when, each, function in POSTGRES_TRIGGERS:
+        for trigger, table, timing, each, function, when in POSTGRES_TRIGGERS:
             op.execute(
-                f"CREATE TRIGGER {trigger} {when} ON {table} {each} EXECUTE FUNCTION {function}()"
+                f"CREATE TRIGGER {trigger} {timing} ON {table} {each} {when} "
+                f"EXECUTE FUNCTION {function}()"
             )
     else:
         for statement in SQLITE_UPGRADE:
