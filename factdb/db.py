@@ -151,8 +151,8 @@ def _configure_sqlite(engine: Engine, *, read_only_path: Path | None) -> None:
         immediate = _is_write(connection)
         if immediate and read_only_path is not None:
             raise DatabaseError(
-                f"{read_only_path} is read-only for you: commands that only read it work, "
-                "this one would change it"
+                f"{read_only_path} is read-only for you: commands that only read it work, this "
+                "one would change it (its data, or its schema when that is older than factdb's)"
             )
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
         if immediate:
