@@ -34,6 +34,13 @@ def default_database_path() -> Path:
 
 def resolve_database_url(value: str | None) -> str:
     """Turn ``--db`` / ``FACTDB_DB`` into an SQLAlchemy URL; a plain path is a SQLite file."""
+    if value is not None and not value.strip():
+        from factdb.errors import InvalidInputError
+
+        raise InvalidInputError(
+            "--db is empty: give a file path or a database URL, or leave the option out for "
+            "the default database"
+        )
     raw = value or os.environ.get(DB_ENV) or ""
     if not raw.strip():
         return sqlite_url(default_database_path())

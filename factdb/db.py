@@ -6,41 +6,69 @@ that a unit of work (DDL included) is one real transaction; PostgreSQL uses psyc
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from factdb.errors import InvalidInputError
+from factdb.errors import DatabaseError, InvalidInputError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "factdb_write"
+# factdb's write transactions say so to the database, whose triggers then leave the history to
+# factdb (which records richer entries) and record only changes made by anyone else. PostgreSQL:
+# a transaction-local setting; SQLite, which has no session variables a trigger can read: the
+# file's user_version, set inside the transaction and reset before it commits (migration 0008).
+POSTGRES_WRITER_SETTING = "SELECT set_config('factdb.writer', 'on', true)"
+SQLITE_WRITER_MARK = 1717658484
 
 
 def parse_url(url: str) -> URL:
     try:
-        return make_url(url)
-    except ArgumentError:
+        parsed = make_url(url)
+        port = parsed.port
+    except (ArgumentError, ValueError):
         raise InvalidInputError(f"malformed database URL: {mask_url(url)}") from None
+    if _credentials(url).count("@"):
+        raise InvalidInputError(
+            f"malformed database URL: {mask_url(url)} (write an '@' in the user name or "
+            "password as %40)"
+        )
+    if port is not None and not 0 < port < 65536:
+        raise InvalidInputError(f"database URL {mask_url(url)}: port {port} is not 1-65535")
+    return parsed
 
 
 def mask_url(url: str) -> str:
-    """The URL with any password replaced by ``***``, safe to print or log."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        scheme, sep, rest = url.partition("://")
-        if not sep or "@" not in rest:
-            return url
-        credentials, _, host = rest.rpartition("@")
-        user = credentials.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
+    """The URL with any password replaced by ``***``, safe to print or log.
+
+    Done on the text, not on a parse: a raw ``@`` in a password ("u:p@ss@host") must not leave
+    part of it behind as the host.
+    """
+    scheme, sep, rest = url.partition("://")
+    credentials = _credentials(url)
+    if not sep or not rest.startswith(credentials + "@"):
+        return url
+    user, colon, _ = credentials.partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}{rest[len(credentials) :]}"
+
+
+def _credentials(url: str) -> str:
+    """What stands before the host: everything up to the last '@' ahead of the query (a SQLite
+    URL has no host, and its path may contain '@')."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower().startswith("sqlite"):
+        return ""
+    end = rest.partition("?")[0].rfind("@")
+    return rest[:end] if end >= 0 else ""
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -63,13 +91,43 @@ def create_db_engine(url: str) -> Engine:
         path = sqlite_path(parsed)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        read_only = _read_only_url(path) if path is not None else None
+        engine = create_engine(
+            read_only or parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
+        _configure_sqlite(engine, read_only_path=path if read_only else None)
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    engine = create_engine(parsed, pool_pre_ping=True)
+    _configure_postgres(engine)
+    return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _read_only_url(path: Path) -> URL | None:
+    """For a database file this process may only read: a URL that opens it read-only.
+
+    A WAL database is read through its -shm index, which a reader creates when missing; in a
+    folder it cannot write, the file is opened as immutable instead (a snapshot: nobody who can
+    write it should be writing it then).
+    """
+    if not path.is_file() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return None
+    index_present = all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+    immutable = "" if os.access(path.parent, os.W_OK) or index_present else "&immutable=1"
+    return make_url(f"sqlite:///file:{quote(str(path))}?mode=ro{immutable}&uri=true")
+
+
+def _is_write(connection: Connection) -> bool:
+    return bool(connection.get_execution_options().get(WRITE_OPTION, False))
+
+
+def _configure_postgres(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if _is_write(connection):
+            connection.exec_driver_sql(POSTGRES_WRITER_SETTING)
+
+
+def _configure_sqlite(engine: Engine, *, read_only_path: Path | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below own transactions instead of the driver's
@@ -78,7 +136,11 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        # Switching to WAL writes to the file: only when it is not WAL yet, so that a read-only
+        # file (or one in a read-only folder) can still be read.
+        journal_mode = cursor.execute("PRAGMA journal_mode").fetchone()
+        if journal_mode is None or str(journal_mode[0]).lower() != "wal":
+            _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
@@ -86,8 +148,30 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         # A write takes the write lock when it begins (IMMEDIATE), waiting up to the busy
         # timeout for it; a deferred transaction that upgrades later can fail at once instead.
-        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        immediate = _is_write(connection)
+        if immediate and read_only_path is not None:
+            raise DatabaseError(
+                f"{read_only_path} is read-only for you: commands that only read it work, this "
+                "one would change it (its data, or its schema when that is older than factdb's)"
+            )
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if immediate:
+            _sqlite_pragma(connection, f"PRAGMA user_version = {SQLITE_WRITER_MARK}")
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection: Connection) -> None:
+        # Runs just before the COMMIT: the mark never outlives factdb's own transaction.
+        if _is_write(connection):
+            _sqlite_pragma(connection, "PRAGMA user_version = 0")
+
+
+def _enable_wal(cursor: sqlite3.Cursor) -> None:
+    try:
+        cursor.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as error:
+        # A database we may only read keeps its journal mode; the write will say so if any.
+        if "readonly" not in str(error).replace("-", "").lower():
+            raise
 
 
 @contextmanager
@@ -97,9 +181,11 @@ def schema_change(engine: Engine) -> Iterator[Connection]:
     SQLite alters a table by copying it and dropping the original; with foreign keys enforced,
     dropping a table that other rows reference would fail or cascade. So enforcement is paused
     for the change (the pragma only takes effect outside a transaction) and the references are
-    checked before committing instead.
+    checked before committing instead. On SQLite the change takes the write lock when it begins,
+    so processes that all find a new file unmigrated upgrade it one after the other (the later
+    ones then find nothing to do) instead of failing.
     """
-    with engine.connect() as connection:
+    with writer(engine).connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             _sqlite_pragma(connection, "PRAGMA foreign_keys = OFF")

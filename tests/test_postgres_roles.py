@@ -14,6 +14,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from factdb.services.schema import SCHEMA_HEAD
 from tests.conftest import REPO_ROOT, PostgresServer, make_cli
+from tests.test_tampering import direct_sql_is_recorded_or_refused
 
 GRANTS_MARKER = "<!-- desk-role-grants:"
 
@@ -107,5 +108,17 @@ def test_desk_runs_relabel_with_the_two_column_grant(desk: tuple[str, str], tmp_
             engine.begin() as connection,
         ):
             connection.execute(text("UPDATE reviews SET note = 'rewritten'"))
+    finally:
+        engine.dispose()
+
+
+def test_desk_role_direct_sql_is_recorded_under_its_name_or_refused(
+    desk: tuple[str, str],
+) -> None:
+    _, desk_url = desk
+    engine = create_engine(desk_url)
+    try:
+        role = make_url(desk_url).username
+        direct_sql_is_recorded_or_refused(make_cli(desk_url), engine, str(role))
     finally:
         engine.dispose()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,16 +91,68 @@ def _new_file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+# Temporary files are named after the file they become, and carry the writer's process id: a
+# file left behind by a killed writer is found, and removed by the next write to the same path.
+TEMP_MARK = ".factdb-tmp-"
+
+
+def guarded_paths(ctx: typer.Context, *inputs: Path | None) -> dict[Path, str]:
+    """Files an output must never replace, with what they are: the SQLite database (and its
+    journal files) and the command's own inputs."""
+    from factdb.db import is_sqlite, sqlite_path
+
+    guarded = {
+        path: "one of this command's input files"
+        for path in inputs
+        if path is not None and str(path) != "-"
+    }
+    url = state(ctx).url
+    database = sqlite_path(url) if is_sqlite(url) else None
+    if database is not None:
+        for end in ("", "-wal", "-shm", "-journal"):
+            guarded[database.with_name(database.name + end)] = "the database (or one of its files)"
+    return guarded
+
+
 @contextmanager
-def output_stream(path: Path | None) -> Iterator[TextIO]:
-    """Standard output, or a file that appears only once it is completely written."""
+def output_stream(
+    path: Path | None, *, guarded: Mapping[Path, str] | None = None
+) -> Iterator[TextIO]:
+    """Standard output, or a file that appears only once it is completely written.
+
+    A symbolic link stays and the file it points to is replaced; a device or a FIFO is written
+    in place (it cannot be replaced). Errors name ``path``, never a temporary file.
+    """
     if path is None or str(path) == "-":
         yield typer.get_text_stream("stdout")
         return
     target = path.expanduser()
+    _refuse_guarded(target, path, guarded or {})
+    try:
+        # exists() and is_file() follow links: /dev/stdout, a device or a FIFO is written in place.
+        if target.exists() and not target.is_file():
+            with target.open("w", encoding="utf-8", newline="") as in_place:
+                yield in_place
+            return
+        with _replacing(target.resolve() if target.is_symlink() else target) as handle:
+            yield handle
+    except OSError as error:
+        if error.filename is None or TEMP_MARK in str(error.filename):
+            raise OSError(error.errno, error.strerror, str(path)) from None
+        raise
+
+
+@contextmanager
+def _replacing(target: Path) -> Iterator[TextIO]:
     directory = target.parent if str(target.parent) else Path()
+    _sweep_stale_temporaries(directory, target.name)
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed and renamed below
-        "w", encoding="utf-8", newline="", dir=directory, prefix=f".{target.name}.", delete=False
+        "w",
+        encoding="utf-8",
+        newline="",
+        dir=directory,
+        prefix=f".{target.name}{TEMP_MARK}{os.getpid()}-",
+        delete=False,
     )
     try:
         with handle:
@@ -111,3 +164,38 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def _refuse_guarded(target: Path, given: Path, guarded: Mapping[Path, str]) -> None:
+    from factdb.errors import InvalidInputError
+
+    for kept, what in guarded.items():
+        if _same_file(target, kept.expanduser()):
+            raise InvalidInputError(
+                f"{given}: is {what}; writing there would destroy it, so choose another file"
+            )
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return first.resolve() == second.resolve()
+
+
+def _sweep_stale_temporaries(directory: Path, name: str) -> None:
+    """Remove what killed writers of this file left behind (a live writer's file stays)."""
+    for leftover in directory.glob(f".{glob.escape(name)}{TEMP_MARK}*"):
+        pid = leftover.name.removeprefix(f".{name}{TEMP_MARK}").partition("-")[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -117,7 +117,8 @@ def database_message(error: Any) -> str:
     return _one_line(f"database error: {first}")
 
 
-_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+(?P<at>@)", re.I)
+# Up to the last '@': a password may contain raw '@'s.
+_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)\S+(?P<at>@)", re.I)
 _DSN_PASSWORD = re.compile(r"(?P<head>password\s*=\s*)(?:'[^']*'|\S+)", re.I)
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 
-from factdb.cli.context import output_stream, unit_of_work
+from factdb.cli.context import guarded_paths, output_stream, unit_of_work
 from factdb.cli.options import (
     ClaimantFilter,
     DeletedOption,
@@ -88,7 +88,11 @@ def export(
         except ValueError as error:
             raise InvalidInputError(f"organization_url: {error}") from None
         author = Organization(name=organization.strip(), url=url)
-    with unit_of_work(ctx, write=False) as session, output_stream(output) as stream:
+    guarded = guarded_paths(ctx)
+    with (
+        unit_of_work(ctx, write=False) as session,
+        output_stream(output, guarded=guarded) as stream,
+    ):
         total = count_claims(session=session, claim_filter=selection)
         with progress("Exporting", total) as tick:
             result = export_claims(
@@ -208,7 +212,10 @@ def import_files(
     )
     with ExitStack() as stack:
         session = stack.enter_context(unit_of_work(ctx, commit=not dry_run))
-        reject_stream = stack.enter_context(output_stream(rejects)) if rejects else None
+        guarded = guarded_paths(ctx, *files, rating_map)
+        reject_stream = (
+            stack.enter_context(output_stream(rejects, guarded=guarded)) if rejects else None
+        )
         tick = stack.enter_context(progress("Importing"))
         records = _ticking(_read_all(stack, files, input_format, fields, table), tick)
         summary = import_records(

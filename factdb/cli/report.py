@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from factdb.cli.context import output_stream, unit_of_work
+from factdb.cli.context import guarded_paths, output_stream, unit_of_work
 from factdb.cli.options import (
     ClaimantFilter,
     DeletedOption,
@@ -67,7 +67,7 @@ def report(
     heading = _checked_title(title)
     with unit_of_work(ctx, write=False) as session:
         found = build_report(session=session, claim_filter=selection, title=heading)
-        with output_stream(output) as stream:
+        with output_stream(output, guarded=guarded_paths(ctx)) as stream:
             if output_format is ReportFormat.HTML:
                 from factdb.formats.report_html import write_report_html
 

@@ -170,8 +170,20 @@ def _wide_lines(stream: BinaryIO, name: str, encoding: str) -> Iterator[str]:
         text.detach()
 
 
+def _refuse_repeated_columns(header: list[str], options: MapOptions | None, name: str) -> None:
+    """A column read twice in the header is ambiguous: which of the two holds the value?"""
+    read = header if options is None else [column for column in header if column in options.columns]
+    repeated = sorted({column for column in read if header.count(column) > 1})
+    if repeated:
+        raise ImportFormatError(
+            f"{name}: line 1: the column {', '.join(map(repr, repeated))} appears more than once "
+            "in the header; which one to read is ambiguous"
+        )
+
+
 def _column_fields(header: list[str], options: MapOptions | None, name: str) -> dict[int, str]:
     """Which field each column feeds, by column index: by its name, else by its number."""
+    _refuse_repeated_columns(header, options, name)
     if options is None:
         if "text" not in header or "uid" not in header or not set(header) <= set(CSV_COLUMNS):
             raise ImportFormatError(

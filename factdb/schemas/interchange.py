@@ -25,6 +25,7 @@ from factdb.schemas.types import (
     Name,
     Note,
     Quote,
+    ReviewMoment,
     StatusValue,
     Tag,
     Title,
@@ -78,7 +79,7 @@ class ReviewRecord(InputModel):
     publisher_url: Url | None = None
     title: Title | None = None
     language: LanguageTag | None = None
-    reviewed_at: UtcDatetime | None = None
+    reviewed_at: ReviewMoment | None = None
     url: Url | None = None
     evidence: list[EvidenceRecord] = Field(default_factory=list, max_length=100)
 

@@ -13,10 +13,10 @@ from factdb.schemas.types import (
     LanguageTag,
     Name,
     Note,
+    ReviewMoment,
     StatusValue,
     Title,
     Url,
-    UtcDatetime,
 )
 
 MAX_EVIDENCE_PER_REVIEW = 100
@@ -33,7 +33,7 @@ class ReviewCreate(InputModel):
     rating_label: Label | None = None
     note: Note | None = None
     reviewer: Name
-    reviewed_at: UtcDatetime | None = None
+    reviewed_at: ReviewMoment | None = None
     url: Url | None = None
     evidence: list[EvidenceCreate] = Field(default_factory=list, max_length=MAX_EVIDENCE_PER_REVIEW)
     # What a fact-checker published, when the review comes from one (imports, or --publisher).

@@ -6,7 +6,7 @@ import hashlib
 import ipaddress
 import re
 import unicodedata
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Annotated
 from urllib.parse import urlsplit, urlunsplit
@@ -235,6 +235,24 @@ def parse_aware_datetime(value: object) -> object:
 
 UtcDatetime = Annotated[datetime, BeforeValidator(parse_aware_datetime)]
 """A timezone-aware moment, normalised to UTC."""
+
+# A review is published, so it is not dated ahead of now; a day's grace covers time zones and
+# clocks. The database refuses the same (migration 0008's trigger), whoever inserts the review.
+REVIEW_FUTURE_TOLERANCE = timedelta(days=1)
+
+
+def not_in_future(value: datetime) -> datetime:
+    if value > datetime.now(UTC) + REVIEW_FUTURE_TOLERANCE:
+        raise ValueError(
+            f"{value.isoformat()} is in the future (a review may be dated at most a day ahead)"
+        )
+    return value
+
+
+ReviewMoment = Annotated[
+    datetime, BeforeValidator(parse_aware_datetime), AfterValidator(not_in_future)
+]
+"""When a review was published: a UTC moment no later than a day from now."""
 
 
 def parse_iso_date(value: object) -> object:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from factdb.domain import HistoryAction, Status
@@ -16,6 +16,18 @@ from factdb.services.claimants import get_or_create_claimant
 from factdb.services.claims_query import lock_claim_for_change
 from factdb.services.history import record_history
 from factdb.services.sources import get_or_create_source
+
+# Whether a text is new is decided by reading, then inserting. On PostgreSQL two writers could both
+# read "new"; so every writer that makes that decision (add, a text edit, an import) first takes
+# this transaction-scoped lock, and they decide one after the other. SQLite's write lock, taken
+# when a write transaction begins, already serialises them.
+CLAIM_TEXT_LOCK_KEY = 7_237_117_968_201_001
+
+
+def lock_claim_texts(*, session: Session) -> None:
+    """Wait until no other transaction is deciding whether a claim text is new."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_TEXT_LOCK_KEY})
 
 
 def find_duplicate(*, session: Session, text: str) -> Claim | None:
@@ -29,6 +41,7 @@ def create_claim(
     *, session: Session, claim_in: ClaimCreate, actor: str, allow_duplicate: bool = False
 ) -> Claim:
     """Record a claim with its first appearance; an unknown source URL becomes a new source."""
+    lock_claim_texts(session=session)
     if not allow_duplicate:
         duplicate = find_duplicate(session=session, text=claim_in.text)
         if duplicate is not None:

@@ -12,7 +12,7 @@ from factdb.models import Claim, ClaimTag, utcnow
 from factdb.schemas.claims import ClaimUpdate
 from factdb.schemas.types import fingerprint
 from factdb.services.claimants import get_or_create_claimant
-from factdb.services.claims import find_duplicate
+from factdb.services.claims import find_duplicate, lock_claim_texts
 from factdb.services.claims_query import get_claim_row, lock_claim_for_change
 from factdb.services.history import record_history
 
@@ -26,6 +26,9 @@ def edit_claim(
     allow_duplicate: bool = False,
 ) -> dict[str, Any]:
     """Apply a correction; returns what changed (empty when it already said that)."""
+    if changes.text is not None:
+        # Before the claim's row lock, in the order imports take them, so the two never deadlock.
+        lock_claim_texts(session=session)
     # One flush at the end: the claim's version then goes up by one per edit, not per query.
     with session.no_autoflush:
         claim = lock_claim_for_change(session=session, claim_id=claim_id)

@@ -54,7 +54,7 @@ from factdb.schemas.interchange import AppearanceRecord, ClaimRecord, RejectedRe
 from factdb.schemas.types import fingerprint, sha256_text
 from factdb.services.bulk import BulkWriter
 from factdb.services.claimants import name_key
-from factdb.services.claims import locate_quote
+from factdb.services.claims import locate_quote, lock_claim_texts
 
 UNKNOWN_REVIEWER = "unknown"
 TOP_UNMAPPED_LABELS = 10
@@ -114,6 +114,7 @@ def import_records(
 ) -> ImportSummary:
     """Import every record; a bad one aborts everything, or is skipped and reported."""
     summary = ImportSummary()
+    lock_claim_texts(session=session)
     importer = _BatchImporter(session, options, summary, on_reject)
     iterator = iter(records)
     while batch := list(islice(iterator, options.batch_size)):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from factdb.db import is_sqlite
+from factdb.db import is_sqlite, sqlite_path
 from factdb.errors import ConflictError, DatabaseError, InvalidInputError
 
 
@@ -30,6 +30,11 @@ def backup_sqlite(*, engine: Engine, target: Path, overwrite: bool = False) -> B
             "backup copies SQLite databases; back up PostgreSQL with pg_dump (see the README)"
         )
     target = target.expanduser()
+    _refuse_the_database(engine, target)
+    if target.is_symlink():
+        target = target.resolve()  # the link stays; the file it points to is the backup
+    if target.exists() and not target.is_file():
+        raise InvalidInputError(f"{target} is not a regular file; a backup must be one")
     if target.exists() and not overwrite:
         raise ConflictError(f"{target} exists; choose another file or pass --overwrite")
     partial = target.with_name(f".{target.name}.partial")
@@ -41,6 +46,16 @@ def backup_sqlite(*, engine: Engine, target: Path, overwrite: bool = False) -> B
     finally:
         partial.unlink(missing_ok=True)
     return BackupResult(path=target, bytes=target.stat().st_size)
+
+
+def _refuse_the_database(engine: Engine, target: Path) -> None:
+    database = sqlite_path(engine.url)
+    if database is None:
+        return
+    for end in ("", "-wal", "-shm", "-journal"):
+        kept = database.with_name(database.name + end)
+        if target.exists() and kept.exists() and os.path.samefile(target, kept):
+            raise InvalidInputError(f"{target} is the database itself; back it up to another file")
 
 
 def _copy(engine: Engine, destination: Path) -> None:

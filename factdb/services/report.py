@@ -138,6 +138,10 @@ def _status_counts(session: Session, selected: list[ColumnElement[bool]]) -> dic
     return {Status(status): int(count) for status, count in rows}
 
 
+# Fifty years of months at most are filled in with zeros; a longer span lists only its reviews.
+MAX_FILLED_MONTHS = 600
+
+
 def _reviews_by_month(
     session: Session, selected: list[ColumnElement[bool]]
 ) -> list[tuple[str, int]]:
@@ -154,16 +158,24 @@ def _reviews_by_month(
 
 def _every_month(counts: dict[str, int]) -> list[tuple[str, int]]:
     """The counts from the first month to the last, months without reviews as 0, so a chart's
-    time axis is even."""
+    time axis is even; over a span too long to chart (a review dated 9999), only the months that
+    have reviews. Months are compared as numbers: as text, "10000-01" sorts before "9999-12"."""
     if not counts:
         return []
-    first, last = min(counts), max(counts)
-    year, month = int(first[:4]), int(first[5:7])
-    months: list[tuple[str, int]] = []
-    while (key := f"{year:04d}-{month:02d}") <= last:
-        months.append((key, counts.get(key, 0)))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
+    first, last = min(counts.items(), key=_month_number), max(counts.items(), key=_month_number)
+    start, end = _month_number(first), _month_number(last)
+    if end - start >= MAX_FILLED_MONTHS:
+        return sorted(counts.items(), key=_month_number)
+    return [(key, counts.get(key, 0)) for key in map(_month_key, range(start, end + 1))]
+
+
+def _month_number(item: tuple[str, int]) -> int:
+    year, _, month = item[0].partition("-")
+    return int(year) * 12 + int(month) - 1
+
+
+def _month_key(number: int) -> str:
+    return f"{number // 12:04d}-{number % 12 + 1:02d}"
 
 
 def _month(session: Session, column: Any) -> ColumnElement[Any]:
