@@ -367,6 +367,8 @@ def test_speaker_is_the_subject_of_the_speech_verb(text: str, words: str, claima
 def test_plural_titles_do_not_split_a_sentence_and_name_the_group() -> None:
     text = "Sens. Elizabeth Warren and Bernie Sanders argued that the plan would cost $2 trillion."
     assert _sentences(text) == [text]
+    two = "Prices rose 4 percent. Reps. Ann Lee and Bo Diaz said the plan would cost $2 billion."
+    assert _sentences(two) == ["Prices rose 4 percent.", two[two.index("Reps.") :]]
     claimant = _claimant_of(text, "plan")
     assert claimant is not None
     assert "Warren" in claimant

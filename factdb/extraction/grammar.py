@@ -131,13 +131,17 @@ def _depth(token: Token) -> int:
 
 
 def is_speech_verb(token: Token) -> bool:
-    """A reporting verb, a phrasal speech verb, or another speech verb that a clause or a
-    quotation follows ("warned that …", "'…,' she smiled")."""
+    """A reporting verb with something reported (a clause, a quotation or an object), a phrasal
+    speech verb, or another speech verb that a clause or a quotation follows ("warned that …")."""
     if not is_verb(token):
         return False
     lemmas = verb_lemmas(token)
-    if lemmas & REPORTING_LEMMAS:
-        return True
+    if lemmas & REPORTING_LEMMAS and (
+        _reports_a_clause(token)
+        or any(c.dep_ in ("dobj", "dative") for c in token.children)
+        or _ends_its_clause(token)
+    ):
+        return True  # "The EU announced 300 new guards", "Lee said:", not "The trend continued"
     if any(
         (lemma, child.lower_) in PHRASAL_SPEECH_VERBS
         for child in token.children
@@ -145,6 +149,12 @@ def is_speech_verb(token: Token) -> bool:
     ):
         return True
     return bool(lemmas & SPEECH_LEMMAS) and _reports_a_clause(token)
+
+
+def _ends_its_clause(verb: Token) -> bool:
+    """ "… , Lee said." or "Lee said:": what was said stands around the verb."""
+    following = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
+    return following is None or following.text in {".", ",", ":", ";", '"', "\u201c", "\u201d"}
 
 
 def _reports_a_clause(verb: Token) -> bool:
@@ -369,13 +379,19 @@ def _joined(words: list[Token]) -> str:
     return " ".join(words[0].doc[words[0].i : last.i + 1].text.split())
 
 
-def mentions(doc: Doc, sentence: Span) -> list[Speaker]:
+def mentions(
+    doc: Doc, sentence: Span, quoted: list[Span], before: int | None = None
+) -> list[Speaker]:
     """The people and organisations a sentence names (runs of proper nouns, with the role words
-    before them), for later surnames, roles and pronouns to refer to."""
+    before them), for later surnames, roles and pronouns to refer to; not the titles in quotation
+    marks ("“Marriage Story”"), and only those before ``before`` when given."""
     found: list[Speaker] = []
+    nearby = [quote for quote in quoted if quote.overlap(sentence)]
     for token in tokens_of(doc, sentence):
-        if not is_proper_noun(token):
+        if not is_proper_noun(token) or _inside(token, nearby):
             continue
+        if before is not None and token.idx >= before:
+            break
         if token.dep_ == "compound" and is_proper_noun(token.head) and token.head.i > token.i:
             continue  # not the last word of its name
         speaker = _named_or_described([*_name_run(token), token], token)

@@ -53,13 +53,12 @@ def english() -> Language:
 def _titles_as_tokens(nlp: Language) -> None:
     """ "Sens." and "Reps." are one token, as "Sen." already is: a title's full stop ends no
     sentence."""
-    from spacy.symbols import ORTH
-
     from factdb.extraction.lexicon import TITLES
 
+    tokenizer: Any = nlp.tokenizer
     for title in TITLES:
         written = title[:1].upper() + title[1:] + "."
-        nlp.tokenizer.add_special_case(written, [{ORTH: written}])
+        tokenizer.add_special_case(written, [{"ORTH": written}])
 
 
 _LEMMATIZER: list[Any] = []
@@ -119,11 +118,16 @@ def is_plural(token: Token) -> bool:
 
 
 def _paragraph_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: a headline never runs into the paragraph below it."""
+    """A line break ends a sentence: a headline never runs into the paragraph below it. A
+    title's full stop does not ("Reps. Ann Lee and Bo Diaz")."""
+    from factdb.extraction.lexicon import TITLES
+
     for token in doc[1:]:
         before = doc[token.i - 1]
         if "\n" in before.text_with_ws or "\r" in before.text_with_ws:
             token.is_sent_start = True
+        elif before.text.endswith(".") and before.lower_.rstrip(".") in TITLES:
+            token.is_sent_start = False
     return doc
 
 

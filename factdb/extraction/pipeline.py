@@ -105,6 +105,10 @@ class _Document:
         for index, sentence in enumerate(units):
             inside = [quote for quote in quotes if quote.overlap(sentence)]
             frame = frames[index] or _frame_of_quotation(index, units, frames, inside)
+            if frame is not None and frame.speaker.name == PRONOUN_SPEAKER:
+                # "Soon after Ms. Price was elected, she said …": who the sentence names before
+                # the pronoun is who it may stand for.
+                self._introduce_all(sentence, quotes, before=frame.words.start)
             pieces = self._units(sentence, inside, frame)
             for unit in pieces:
                 # A clause may have a speaker of its own: "…, but critics say …".
@@ -119,7 +123,7 @@ class _Document:
                 )
                 if candidate is not None:
                     yield candidate
-            self._introduce_all(sentence)
+            self._introduce_all(sentence, quotes)
 
     def _claimant(self, frame: Frame | None, sentence: Span, inside: list[Span]) -> Claimant:
         if frame is not None:
@@ -268,9 +272,10 @@ class _Document:
             return speaker
         return Speaker(known.name, speaker.role, speaker.kind, gender=speaker.gender)
 
-    def _introduce_all(self, sentence: Span) -> None:
-        words = tokens(self.view, sentence.start, sentence.end)
-        for speaker in mentions(self.doc, sentence):
+    def _introduce_all(self, sentence: Span, quotes: list[Span], before: int | None = None) -> None:
+        end = sentence.end if before is None else before
+        words = tokens(self.view, sentence.start, end)
+        for speaker in mentions(self.doc, sentence, quotes, before):
             if speaker.name is not None and (speaker.role is not None or " " in speaker.name):
                 self.register.introduce(self._full(speaker))
         for speaker in role_mentions(words, self.view):
