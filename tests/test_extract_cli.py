@@ -303,9 +303,7 @@ def test_an_article_in_another_language_gets_a_notice_and_no_candidates(
     assert "Notice" not in english.stderr
 
 
-def test_control_characters_are_no_reason_to_refuse_an_article(
-    cli: CliRun, tmp_path: Path
-) -> None:
+def test_control_characters_are_no_reason_to_refuse_an_article(cli: CliRun, tmp_path: Path) -> None:
     text = ARTICLE.replace("the city would", "the city\x07 would").replace("crime", "cri\x1bme")
     path = tmp_path / "controls.txt"
     path.write_text(text, encoding="utf-8")
