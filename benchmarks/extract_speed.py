@@ -51,13 +51,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     cpu, wall = time.process_time() - started, time.perf_counter() - wall
     per_10k = cpu / words * 10_000
+    from factdb.extraction.nlp import english
+
+    started = time.process_time()
+    for text in texts:
+        english()(text)
+    parse_only = (time.process_time() - started) / words * 10_000
     print(f"start-up: {startup:.2f} s CPU")
     print(f"{len(texts)} articles, {words:,} words, {candidates:,} candidates")
     print(f"CPU {cpu:.2f} s (wall {wall:.2f} s): {per_10k:.3f} s CPU per 10,000 words")
+    print(f"of which the spaCy pipeline alone (tok2vec, tagger, parser): {parse_only:.3f} s")
     met = per_10k <= TARGET_SECONDS_PER_10K_WORDS
     print(f"{'PASS' if met else 'FAIL'}  <= {TARGET_SECONDS_PER_10K_WORDS:g} s per 10,000 words")
     if args.json_output is not None:
-        figures = {"startup_cpu_s": startup, "words": words, "cpu_s": cpu, "per_10k_words": per_10k}
+        figures = {
+            "startup_cpu_s": startup,
+            "words": words,
+            "cpu_s": cpu,
+            "per_10k_words": per_10k,
+            "parse_only_per_10k_words": parse_only,
+        }
         args.json_output.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0 if met else 1
 
