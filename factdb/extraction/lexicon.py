@@ -1,7 +1,9 @@
-"""The English word lists the rules use: news reporting verbs, roles, dates, signal words.
+"""The English word lists the extractor uses beside the parse: speech verbs (from VerbNet),
+titles, roles, demonyms, dates and the signal words that explain a score.
 
-Lists, not a model: each entry is a reporting convention of English news writing, so a missing
-word is a one-line addition and every decision can be traced to a word here.
+The speech verbs are generated from a general resource (see ``SPEECH_LEMMAS``); the other lists
+are general English (titles, months, nationalities, office names), never words taken from
+evaluation texts.
 """
 
 from __future__ import annotations
@@ -185,14 +187,6 @@ FUNCTION_WORDS = word_set(
 # Possessive determiners stand where "the" stands: "according to its lead negotiator".
 POSSESSIVE_DETERMINERS = word_set("its their his her")
 
-# Words between a speaker and the verb that do not change who is speaking.
-SKIPPABLE_BEFORE_VERB = word_set(
-    """
-    also has have had earlier later previously again repeatedly publicly recently today
-    yesterday once then further separately reportedly
-    """
-)
-
 MONTHS = word_set(
     """
     january february march april may june july august september october november december
@@ -258,10 +252,3 @@ IRREGULAR_PAST = word_set(
 )
 
 EVENT_PATTERN = re.compile(r"\b[a-z]{3,}ed\b|\b(?:" + _alternation(IRREGULAR_PAST) + r")\b")
-
-SUBJECTIVE_PATTERN = re.compile(
-    r"\b(?:I\s+think|I\s+feel|I\s+believe|in\s+my\s+(?:opinion|view)|I\s+hope|we\s+hope|"
-    r"wonderful|beautiful|amazing|lovely|delighted|thrilled|happy\s+to|sad\s+to|"
-    r"excited|proud|honou?red|grateful|thank|thanks\s+to\s+(?:all|everyone))\b",
-    re.IGNORECASE,
-)

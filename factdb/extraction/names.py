@@ -159,28 +159,6 @@ def is_possessive(token: Token) -> bool:
     return token.lower.endswith(("'s", "\u2019s")) and len(token.text) > 2
 
 
-def phrase_before(words: list[Token], text: str) -> list[Token]:
-    """The speaker phrase ending with the last of ``words``: contiguous, no punctuation inside."""
-    phrase: list[Token] = []
-    for token in reversed(words):
-        if phrase and not _adjacent(text, token, phrase[0]):
-            break
-        if can_stand_in_phrase(token) or (
-            phrase and token.lower in NAME_JOINERS and is_name_word(phrase[0])
-        ):
-            phrase.insert(0, token)
-        elif token.lower in DETERMINERS and phrase:
-            phrase.insert(0, token)
-            break
-        else:
-            break
-        if len(phrase) >= MAX_PHRASE_TOKENS:
-            break
-    while phrase and phrase[0].lower in NAME_JOINERS:
-        phrase.pop(0)
-    return phrase
-
-
 def phrase_after(words: list[Token], text: str) -> list[Token]:
     """The speaker phrase starting with the first of ``words``."""
     phrase: list[Token] = []
@@ -251,27 +229,6 @@ def _kind(role_words: list[Token], name_words: list[Token]) -> ClaimantKind:
 def _is_acronym(word: str) -> bool:
     letters = word.replace(".", "")
     return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
-
-
-def introductions(words: list[Token], text: str) -> list[Speaker]:
-    """Every role-and-name or multi-word name in a sentence, for later mentions to refer to."""
-    found: list[Speaker] = []
-    run: list[Token] = []
-    for token in [*words, None]:
-        if (
-            token is not None
-            and can_stand_in_phrase(token)
-            and (not run or _adjacent(text, run[-1], token))
-        ):
-            run.append(token)
-            continue
-        speaker = speaker_of(run) if run else None
-        if speaker is not None and speaker.name is not None:
-            multi_word = len(speaker.name.split()) > 1
-            if speaker.role is not None or multi_word:
-                found.append(speaker)
-        run = [token] if token is not None and can_stand_in_phrase(token) else []
-    return found
 
 
 def role_mentions(words: list[Token], text: str) -> list[Speaker]:
