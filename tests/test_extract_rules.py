@@ -431,3 +431,17 @@ def test_speech_verbs_come_from_verbnet_and_know_their_forms() -> None:
     assert {"say", "argue", "ask", "note", "add", "insist", "warn", "claim"} <= SPEECH_LEMMAS
     text = "Critics asked whether the 12 new buses would arrive before 2025."
     assert _claimant_of(text, "buses") == "Critics"
+
+
+def test_an_apposition_names_the_speaker_and_an_owner_tells_no_gender() -> None:
+    text = (
+        "Former President Barack Obama said on Tuesday that 15 million jobs were added.\n"
+        '"We are not going back," he told supporters in Chicago.\n'
+        "His wife, Michelle Obama, argued that 40 percent of voters had not decided.\n"
+        "She said the campaign would spend $50 million on ads.\n"
+        "Sen. Ted Cruz, R-Texas, asked whether the bill would cost more than $2 trillion.\n"
+    )
+    assert _claimant_of(text, "not going back") == "Barack Obama"
+    assert _claimant_of(text, "40 percent") == "Michelle Obama"
+    assert _claimant_of(text, "$50 million") == "Michelle Obama"
+    assert _claimant_of(text, "$2 trillion") == "Ted Cruz"

@@ -272,7 +272,7 @@ def _bare(token: Token) -> str:
 
 
 def _named_or_described(words: list[Token], head: Token) -> Speaker | None:
-    gender = _gender(words)
+    gender = _gender(w for w in words if w.dep_ not in ("poss", "det"))
     body = [w for w in words if _bare(w) not in DETERMINERS or w.i == head.i]
     if not body:
         return None
