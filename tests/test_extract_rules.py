@@ -445,3 +445,14 @@ def test_an_apposition_names_the_speaker_and_an_owner_tells_no_gender() -> None:
     assert _claimant_of(text, "40 percent") == "Michelle Obama"
     assert _claimant_of(text, "$50 million") == "Michelle Obama"
     assert _claimant_of(text, "$2 trillion") == "Ted Cruz"
+
+
+@given(_NEWSY, st.lists(st.sampled_from(["\x00", "\x07", "\x1b", "\u200b", "\ufeff", "\x85"])))
+@settings(max_examples=100, deadline=None)
+def test_control_characters_anywhere_keep_spans_exact(text: str, controls: list[str]) -> None:
+    step = max(1, len(text) // (len(controls) + 1))
+    for index, control in enumerate(controls):
+        at = min(len(text), (index + 1) * step)
+        text = text[:at] + control + text[at:]
+    for claim in extract_claims(text, publisher="P", language="en"):
+        assert text[claim.start : claim.end] == claim.text
