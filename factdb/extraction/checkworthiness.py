@@ -27,37 +27,54 @@ NUMBER_TERM = "<num>"
 WORD, WORD_PAIR, TAG, TAG_PAIR = "w:", "b:", "t:", "p:"
 
 
-def term_counts(span: Span) -> tuple[Counter[str], Counter[str]]:
+@dataclass(frozen=True)
+class _Read:
+    """What the features need of a sentence, read in one pass over its tokens."""
+
+    words: list[str]
+    tags: list[str]
+    lowers: set[str]
+    numbers: bool
+
+
+def _read(span: Span) -> _Read:
+    words, tags, lowers, numbers = [], [], set(), False
+    for token in span:
+        if token.is_space:
+            continue
+        lower, number = token.lower_, token.like_num
+        numbers = numbers or number
+        words.append(NUMBER_TERM if number else lower)
+        tags.append(token.tag_)
+        lowers.add(lower)
+    return _Read(words, tags, lowers, numbers)
+
+
+def term_counts(span: Span, read: _Read | None = None) -> tuple[Counter[str], Counter[str]]:
     """The sentence's word terms and its tag terms, counted."""
-    words = [_word(token) for token in span if not token.is_space]
-    tags = [token.tag_ for token in span if not token.is_space]
-    lexical: Counter[str] = Counter(WORD + word for word in words)
-    lexical.update(WORD_PAIR + f"{a} {b}" for a, b in pairwise(words))
-    grammatical: Counter[str] = Counter(TAG + tag for tag in tags)
-    grammatical.update(TAG_PAIR + f"{a} {b}" for a, b in pairwise(tags))
+    seen = read or _read(span)
+    lexical: Counter[str] = Counter(WORD + word for word in seen.words)
+    lexical.update(WORD_PAIR + f"{a} {b}" for a, b in pairwise(seen.words))
+    grammatical: Counter[str] = Counter(TAG + tag for tag in seen.tags)
+    grammatical.update(TAG_PAIR + f"{a} {b}" for a, b in pairwise(seen.tags))
     return lexical, grammatical
 
 
-def _word(token: Any) -> str:
-    return NUMBER_TERM if token.like_num else str(token.lower_)
-
-
-def dense_features(span: Span) -> list[float]:
+def dense_features(span: Span, read: _Read | None = None) -> list[float]:
     """The mean contextual vector of the sentence's tokens (the pipeline's tok2vec output),
     then what fact-checkers' choices are known to follow: numbers, amounts, names, past events,
     comparisons, the speaker's own view, questions, length."""
     tensor = span.doc.tensor
     if tensor is None or tensor.shape[0] == 0 or len(span) == 0:
         return []
-    mean = [float(value) for value in tensor[span.start : span.end].mean(axis=0)]
-    return mean + surface_features(span)
+    mean = tensor[span.start : span.end].mean(axis=0).tolist()
+    return [*mean, *surface_features(span, read or _read(span))]
 
 
-def surface_features(span: Span) -> list[float]:
-    tags = {token.tag_ for token in span}
-    lowers = {token.lower_ for token in span}
+def surface_features(span: Span, seen: _Read) -> list[float]:
+    tags, lowers = set(seen.tags), seen.lowers
     flags = (
-        any(token.like_num for token in span),
+        seen.numbers,
         bool(lowers & {"$", "%", "percent", "\u20ac", "\u00a3", "million", "billion"}),
         bool(tags & {"NNP", "NNPS"}),
         bool(tags & {"VBD", "VBN"}),
@@ -87,12 +104,13 @@ class Model:
     intercept: float
 
     def probability(self, span: Span) -> float:
-        lexical, grammatical = term_counts(span)
+        read = _read(span)
+        lexical, grammatical = term_counts(span, read)
         logit = self.intercept
         for group in (lexical, grammatical):
             for term, value in tfidf(group, self.idf).items():
                 logit += value * self.coef.get(term, 0.0)
-        dense = dense_features(span)
+        dense = dense_features(span, read)
         if len(dense) == len(self.dense_coef):
             for value, mean, scale, coef in zip(
                 dense, self.dense_mean, self.dense_scale, self.dense_coef, strict=True

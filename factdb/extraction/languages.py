@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 SUPPORTED = "en"
-SAMPLE_CHARS = 20_000
+SAMPLE_CHARS = 5_000
 # Below this many letters detection is a guess: such a text is given the benefit of the doubt.
 MIN_LETTERS = 40
 

@@ -122,12 +122,17 @@ def _paragraph_breaks(doc: Doc) -> Doc:
     title's full stop does not ("Reps. Ann Lee and Bo Diaz")."""
     from factdb.extraction.lexicon import TITLES
 
-    for token in doc[1:]:
-        before = doc[token.i - 1]
-        if "\n" in before.text_with_ws or "\r" in before.text_with_ws:
-            token.is_sent_start = True
-        elif before.text.endswith(".") and before.lower_.rstrip(".") in TITLES:
-            token.is_sent_start = False
+    last = len(doc) - 1
+    for token in doc:
+        if token.i == last:
+            break
+        text = token.text
+        if token.is_space:
+            # Whitespace beyond one space is a token of its own: a line break is one.
+            if "\n" in text or "\r" in text:
+                doc[token.i + 1].is_sent_start = True
+        elif text.endswith(".") and text[:-1].casefold() in TITLES:
+            doc[token.i + 1].is_sent_start = False
     return doc
 
 
