@@ -160,7 +160,11 @@ def test_html_main_text_is_extracted_and_stored(
     [
         (lambda tmp: [str(tmp / "missing.txt")], "No such file"),
         (lambda tmp: [_write(tmp / "garbage.bin", b"\xff\xfe\x00\x81binary")], "not UTF-8"),
-        (lambda tmp: [_write(tmp / "nul.txt", b"Ann Lee said\x00 hi.")], "control character"),
+        # Extraction reads a control character as a space; recording cannot store it.
+        (
+            lambda tmp: [_write(tmp / "nul.txt", b"Ann Lee said\x00 hi."), "--source-url", URL],
+            "control character",
+        ),
         (
             lambda tmp: [_write(tmp / "a.txt", ARTICLE.encode()), "--published", "last week"],
             "not an ISO 8601",
@@ -277,3 +281,33 @@ def test_a_bare_name_matches_one_qualified_claimant_only(session: Session) -> No
     get_or_create_claimant(session=session, claimant_in=ClaimantCreate(name="Police in York"))
     session.flush()
     assert match_claimant(session=session, name="Police") is None
+
+
+def test_an_article_in_another_language_gets_a_notice_and_no_candidates(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    path = tmp_path / "artikel.txt"
+    path.write_text(
+        "Die Bundesregierung hat am Montag angekündigt, dass die Steuern im nächsten Jahr um "
+        "3 Prozent steigen werden. Der Finanzminister sagte, das sei notwendig.\n",
+        encoding="utf-8",
+    )
+    result = cli("extract", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == []
+    assert result.stderr.startswith("Notice: ")
+    assert "'de'" in result.stderr
+    assert "English only" in result.stderr
+    english = cli("extract", str(path), "--language", "en", "--format", "json")
+    assert english.exit_code == 0
+    assert "Notice" not in english.stderr
+
+
+def test_control_characters_are_no_reason_to_refuse_an_article(cli: CliRun, tmp_path: Path) -> None:
+    text = ARTICLE.replace("the city would", "the city\x07 would").replace("crime", "cri\x1bme")
+    path = tmp_path / "controls.txt"
+    path.write_text(text, encoding="utf-8")
+    items = _json(cli, str(path), "--min-score", "0")
+    assert items
+    assert all(text[int(str(i["start"])) : int(str(i["end"]))] == i["text"] for i in items)
+    assert any(item["claimant"] == "Ann Lee" for item in items)

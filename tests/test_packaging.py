@@ -1,4 +1,4 @@
-"""A non-editable install carries its migrations and seeds and works from any directory."""
+"""A non-editable install carries its migrations, seeds and models and works from any directory."""
 
 from __future__ import annotations
 
@@ -12,6 +12,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
+
+# An HTML page the way news sites serve one: navigation, article, footer.
+NEWS_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Council approves budget</title>
+<meta property="og:site_name" content="City Herald"></head><body>
+<nav><a href="/">Home</a> | <a href="/news">News</a> | Subscribe for $1 a week</nav>
+<article><h1>Council approves budget</h1>
+<p>Mayor Ann Lee said on Monday that the city would spend $4 million on a new park in 2025.</p>
+<p>"It is the biggest investment in green space in 20 years," Lee told reporters.</p>
+<p>Critics argued that the park would cost 30 percent more than the council had planned.</p>
+</article><footer>Copyright 2024 City Herald. All rights reserved.</footer></body></html>
+"""
 
 pytestmark = pytest.mark.slow
 
@@ -56,5 +67,14 @@ def test_wheel_installs_and_runs_the_quick_start(tmp_path: Path) -> None:
     page = (elsewhere / "report.html").read_text(encoding="utf-8")
     assert 'id="claim-1"' in page
     assert "script.claims-page" in page
+    # The HTML path (trafilatura, lxml_html_clean), the English pipeline and the check-worthiness
+    # model all come with the installed package and its declared dependencies.
+    (elsewhere / "page.html").write_text(NEWS_PAGE, encoding="utf-8")
+    extracted = json.loads(
+        _run(factdb, "extract", "page.html", "--format", "json", cwd=elsewhere, env=env)
+    )
+    by_claimant = {item["claimant"]: item for item in extracted}
+    assert "Ann Lee" in by_claimant
+    assert "City Herald" not in json.dumps([item["text"] for item in extracted])
     location = _run(python, "-c", "import factdb, sys; print(factdb.__file__)", cwd=elsewhere)
     assert str(REPO_ROOT) not in location

@@ -87,7 +87,14 @@ def extract(
             "--interactive asks about each candidate on standard output and prints no list: "
             "leave out --format"
         )
-    candidates = extract_claims(meta.text, publisher=meta.publisher, min_score=min_score)
+    from factdb.extraction.languages import unsupported_language
+
+    notice = unsupported_language(meta.text, meta.language)
+    if notice is not None:
+        typer.echo(f"Notice: {notice}", err=True)
+    candidates = extract_claims(
+        meta.text, publisher=meta.publisher, min_score=min_score, language=meta.language
+    )
     if interactive:
         _record(ctx, meta, [kept for kept in map(_ask, candidates) if kept is not None], [])
         return

@@ -38,9 +38,14 @@ class Speaker:
     role: str | None
     kind: ClaimantKind
     definite: bool = False
+    head: str | None = None
+    gender: str | None = None
+    plural: bool = False
 
     @property
     def role_head(self) -> str | None:
+        if self.head is not None:
+            return self.head
         return self.role.split()[-1].casefold() if self.role else None
 
 
@@ -49,6 +54,7 @@ class Entity:
     name: str
     role: str | None
     kind: ClaimantKind
+    gender: str | None = None
 
 
 @dataclass
@@ -64,11 +70,12 @@ class Register:
             if entity.name == speaker.name:
                 self.entities.remove(entity)
                 entity.role = entity.role or speaker.role
+                entity.gender = entity.gender or speaker.gender
                 if entity.kind is ClaimantKind.UNKNOWN:
                     entity.kind = speaker.kind
                 self.entities.append(entity)
                 return
-        self.entities.append(Entity(speaker.name, speaker.role, speaker.kind))
+        self.entities.append(Entity(speaker.name, speaker.role, speaker.kind, speaker.gender))
 
     def full_name(self, name: str) -> Entity | None:
         """The entity a shorter mention refers to: "Lavrov" → "Sergey Lavrov", "De Vries" →
@@ -76,7 +83,7 @@ class Register:
         words = name.casefold().split()
         for entity in reversed(self.entities):
             full = entity.name.casefold().split()
-            if len(full) > len(words) and full[-len(words) :] == words:
+            if len(full) > len(words) and full[-len(words) :] == words and _proper(entity.name):
                 return entity
         return None
 
@@ -97,8 +104,14 @@ class Register:
                 return entity
         return None
 
-    def last_person(self) -> Entity | None:
-        return self._last_of(ClaimantKind.PERSON)
+    def last_person(self, gender: str | None = None) -> Entity | None:
+        """The most recent person whose gender, when known, agrees with the pronoun's."""
+        for entity in reversed(self.entities):
+            if entity.kind is not ClaimantKind.PERSON:
+                continue
+            if gender is None or entity.gender in (None, gender):
+                return entity
+        return None
 
     def last_organisation(self) -> Entity | None:
         """The most recent entity that is not a person: "it" and "they" refer to it."""
@@ -111,8 +124,11 @@ class Register:
             None,
         )
 
-    def _last_of(self, kind: ClaimantKind) -> Entity | None:
-        return next((entity for entity in reversed(self.entities) if entity.kind is kind), None)
+
+def _proper(name: str) -> bool:
+    """A proper name: every word but joiners capitalised ("Pieter de Vries", not "Support for
+    Mr. Trump", which describes)."""
+    return all(word[:1].isupper() or word in NAME_JOINERS for word in name.split())
 
 
 def is_name_word(token: Token) -> bool:
@@ -141,28 +157,6 @@ def can_stand_in_phrase(token: Token) -> bool:
 def is_possessive(token: Token) -> bool:
     """ "the city's auditor", "China's delegation": an owner describes the speaker."""
     return token.lower.endswith(("'s", "\u2019s")) and len(token.text) > 2
-
-
-def phrase_before(words: list[Token], text: str) -> list[Token]:
-    """The speaker phrase ending with the last of ``words``: contiguous, no punctuation inside."""
-    phrase: list[Token] = []
-    for token in reversed(words):
-        if phrase and not _adjacent(text, token, phrase[0]):
-            break
-        if can_stand_in_phrase(token) or (
-            phrase and token.lower in NAME_JOINERS and is_name_word(phrase[0])
-        ):
-            phrase.insert(0, token)
-        elif token.lower in DETERMINERS and phrase:
-            phrase.insert(0, token)
-            break
-        else:
-            break
-        if len(phrase) >= MAX_PHRASE_TOKENS:
-            break
-    while phrase and phrase[0].lower in NAME_JOINERS:
-        phrase.pop(0)
-    return phrase
 
 
 def phrase_after(words: list[Token], text: str) -> list[Token]:
@@ -235,27 +229,6 @@ def _kind(role_words: list[Token], name_words: list[Token]) -> ClaimantKind:
 def _is_acronym(word: str) -> bool:
     letters = word.replace(".", "")
     return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
-
-
-def introductions(words: list[Token], text: str) -> list[Speaker]:
-    """Every role-and-name or multi-word name in a sentence, for later mentions to refer to."""
-    found: list[Speaker] = []
-    run: list[Token] = []
-    for token in [*words, None]:
-        if (
-            token is not None
-            and can_stand_in_phrase(token)
-            and (not run or _adjacent(text, run[-1], token))
-        ):
-            run.append(token)
-            continue
-        speaker = speaker_of(run) if run else None
-        if speaker is not None and speaker.name is not None:
-            multi_word = len(speaker.name.split()) > 1
-            if speaker.role is not None or multi_word:
-                found.append(speaker)
-        run = [token] if token is not None and can_stand_in_phrase(token) else []
-    return found
 
 
 def role_mentions(words: list[Token], text: str) -> list[Speaker]:

@@ -1,22 +1,28 @@
-"""From a text to candidate claims: segment, attribute, score, type.
+"""From a text to candidate claims: parse, segment, attribute, score, type.
 
-A paragraph is split into sentences; a sentence into clauses, or, when it only frames a
-quotation ("'…,' Lee added."), into the quoted words themselves, since those are what can be
-checked. Every unit gets the claimant of its sentence: the speaker of its reported-speech frame,
-the speaker of the quotation it belongs to, or else the publisher, in whose voice the article
-states everything nobody else is said to have said.
+The English pipeline parses the whole text once (control characters read as spaces, so every
+offset is the original text's). A paragraph is split into the parser's sentences; a sentence
+into clauses, or, when it only frames a quotation ("'…,' Lee added."), into the quoted words
+themselves, since those are what can be checked. Every unit gets the claimant of its sentence:
+the subject of its speech verb, the speaker of the quotation it belongs to, or else the
+publisher, in whose voice the article states everything nobody else is said to have said. The
+score is the trained check-worthiness model's probability.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from factdb.domain import ClaimantKind
-from factdb.extraction.attribution import PRONOUN_SPEAKER, Frame, find_frame
-from factdb.extraction.features import claim_type, reasons_in, score
+from factdb.extraction.checkworthiness import shipped_model
+from factdb.extraction.features import claim_type, reasons_in
+from factdb.extraction.grammar import PRONOUN_SPEAKER, Frame, find_frame, mentions
+from factdb.extraction.languages import is_english
 from factdb.extraction.lexicon import PRONOUNS, word_set
-from factdb.extraction.names import Register, Speaker, introductions, role_mentions
+from factdb.extraction.names import Register, Speaker, role_mentions
+from factdb.extraction.nlp import english, is_proper_noun, without_controls
 from factdb.extraction.segment import (
     QUOTE_MARKS,
     Span,
@@ -24,12 +30,14 @@ from factdb.extraction.segment import (
     masked,
     paragraphs,
     quotations,
-    sentences,
     tokens,
     trimmed,
     word_count,
 )
 from factdb.schemas.extraction import Attribution, ExtractedClaim, Reason
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 HEADING_MAX_WORDS = 20
 MIN_QUOTE_WORDS = 4
@@ -60,42 +68,62 @@ class _Unit:
     direct_quote: bool
 
 
+SCORE_DECIMALS = 3
+
+
 @dataclass
 class _Document:
     text: str
+    plain: str
     view: str
+    doc: Doc
     publisher: str | None
+    min_score: float = 0.0
     register: Register = field(default_factory=Register)
     last_quoted: Claimant | None = None
 
     def candidates(self) -> Iterator[ExtractedClaim]:
-        for paragraph in paragraphs(self.text):
-            yield from self._paragraph(paragraph)
+        starts = sorted(sentence.start_char for sentence in self.doc.sents)
+        for paragraph in paragraphs(self.plain):
+            yield from self._paragraph(paragraph, starts)
 
-    def _paragraph(self, paragraph: Span) -> Iterator[ExtractedClaim]:
-        quotes = quotations(self.text, paragraph)
-        units = list(sentences(self.text, paragraph))
-        if _is_heading(self.text, units):
+    def _sentences(self, paragraph: Span, starts: list[int]) -> list[Span]:
+        """The parser's sentences within the paragraph (a paragraph always ends one)."""
+        cuts = [paragraph.start, *(s for s in starts if paragraph.start < s < paragraph.end)]
+        spans = [
+            trimmed(self.plain, start, end)
+            for start, end in zip(cuts, [*cuts[1:], paragraph.end], strict=True)
+        ]
+        return [span for span in spans if span.end > span.start]
+
+    def _paragraph(self, paragraph: Span, starts: list[int]) -> Iterator[ExtractedClaim]:
+        quotes = quotations(self.plain, paragraph)
+        units = self._sentences(paragraph, starts)
+        if _is_heading(self.plain, units):
             return
-        frames = [find_frame(self.view, sentence) for sentence in units]
+        frames = [find_frame(self.doc, sentence, quotes) for sentence in units]
         for index, sentence in enumerate(units):
             inside = [quote for quote in quotes if quote.overlap(sentence)]
             frame = frames[index] or _frame_of_quotation(index, units, frames, inside)
-            context = _context_reasons(sentence.of(self.text))
+            if frame is not None and frame.speaker.name == PRONOUN_SPEAKER:
+                # "Soon after Ms. Price was elected, she said …": who the sentence names before
+                # the pronoun is who it may stand for.
+                self._introduce_all(sentence, quotes, before=frame.words.start)
             pieces = self._units(sentence, inside, frame)
             for unit in pieces:
                 # A clause may have a speaker of its own: "…, but critics say …".
-                own = find_frame(self.view, unit.span) if len(pieces) > 1 else None
+                own = find_frame(self.doc, unit.span, quotes) if len(pieces) > 1 else None
                 unit_frame = own if own is not None and not unit.direct_quote else frame
+                if own is None and not unit.direct_quote and len(pieces) > 1 and frame:
+                    # The sentence's speech verb stands in another clause: not this one's frame.
+                    unit_frame = frame if frame.words.overlap(unit.span) else None
                 claimant = self._claimant(unit_frame, sentence, inside)
-                yield self._candidate(
-                    unit,
-                    claimant,
-                    attributed=unit_frame is not None,
-                    quoted=inside,
-                    context=context,
+                candidate = self._candidate(
+                    unit, claimant, attributed=unit_frame is not None, quoted=inside, in_=sentence
                 )
-            self._introduce_all(sentence)
+                if candidate is not None:
+                    yield candidate
+            self._introduce_all(sentence, quotes)
 
     def _claimant(self, frame: Frame | None, sentence: Span, inside: list[Span]) -> Claimant:
         if frame is not None:
@@ -103,7 +131,7 @@ class _Document:
             if inside:
                 self.last_quoted = claimant
             return claimant
-        if self.last_quoted is not None and _wholly_quoted(self.text, sentence, inside):
+        if self.last_quoted is not None and _wholly_quoted(self.plain, sentence, inside):
             # A paragraph that only continues a quotation keeps its speaker.
             return self.last_quoted
         if self.publisher is None:
@@ -128,11 +156,14 @@ class _Document:
         return Claimant(described, speaker.kind, speaker.role, how)
 
     def _pronoun(self, speaker: Speaker) -> Claimant:
-        entity = (
-            self.register.last_person()
-            if speaker.role in PRONOUNS
-            else self.register.last_organisation()
-        )
+        """ "He" and "she" are the latest person of agreeing (or unknown) gender, who then has
+        that gender; "it" and "they" the latest organisation or group."""
+        if speaker.role in PRONOUNS:
+            entity = self.register.last_person(speaker.gender)
+            if entity is not None and entity.gender is None:
+                entity.gender = speaker.gender
+        else:
+            entity = self.register.last_organisation()
         if entity is None:
             return Claimant(None, ClaimantKind.UNKNOWN, None, Attribution.PRONOUN)
         return Claimant(entity.name, entity.kind, entity.role, Attribution.PRONOUN)
@@ -145,7 +176,9 @@ class _Document:
         if kind is ClaimantKind.UNKNOWN and 1 < len(full.split()) <= MAX_PERSON_NAME_WORDS:
             # Someone quoted by a full name with no organisation word in it is a person.
             kind = ClaimantKind.PERSON
-        self.register.introduce(Speaker(name=full, role=speaker.role, kind=kind))
+        self.register.introduce(
+            Speaker(name=full, role=speaker.role, kind=kind, gender=speaker.gender)
+        )
         entity = self.register.named(full)
         if entity is not None:
             kind, role = entity.kind, entity.role
@@ -154,10 +187,10 @@ class _Document:
     def _units(self, sentence: Span, inside: list[Span], frame: Frame | None) -> list[_Unit]:
         if inside and self._only_frames_quotes(sentence, inside, frame):
             quoted = [self._quoted_part(quote, sentence) for quote in inside]
-            kept = [span for span in quoted if word_count(span.of(self.text)) >= MIN_QUOTE_WORDS]
+            kept = [span for span in quoted if word_count(span.of(self.plain)) >= MIN_QUOTE_WORDS]
             if kept:
                 return [_Unit(span, direct_quote=True) for span in kept]
-        return [_Unit(part, direct_quote=False) for part in clauses(self.text, sentence, inside)]
+        return [_Unit(part, direct_quote=False) for part in clauses(self.plain, sentence, inside)]
 
     def _only_frames_quotes(self, sentence: Span, inside: list[Span], frame: Frame | None) -> bool:
         # Words set off by a comma after the speaker describe the speaker, not a claim:
@@ -183,7 +216,7 @@ class _Document:
 
     def _quoted_part(self, quote: Span, sentence: Span) -> Span:
         start, end = max(quote.start, sentence.start), min(quote.end, sentence.end)
-        return trimmed(self.text, start, end, QUOTE_MARKS + ",")
+        return trimmed(self.plain, start, end, QUOTE_MARKS + ",")
 
     def _candidate(
         self,
@@ -192,20 +225,28 @@ class _Document:
         *,
         attributed: bool,
         quoted: list[Span],
-        context: set[Reason],
-    ) -> ExtractedClaim:
+        in_: Span,
+    ) -> ExtractedClaim | None:
+        """The unit as a candidate; None when it scores below the minimum (its reasons, which
+        take most of the time after the parse, are then never worked out)."""
+        parsed = self.doc.char_span(unit.span.start, unit.span.end, alignment_mode="expand")
+        score = round(shipped_model().probability(parsed), SCORE_DECIMALS) if parsed else 0.0
+        if score < self.min_score:
+            return None
         words = unit.span.of(self.text)
         in_quotes = unit.direct_quote or any(quote.overlap(unit.span) for quote in quoted)
-        own = reasons_in(words, attributed=attributed, quoted=in_quotes)
+        named = self._has_name(unit.span)
+        own = reasons_in(words, attributed=attributed, quoted=in_quotes, named=named)
         # A clause is read in its sentence: "On October 7, …, while its fighters breached …"
         # dates and names the second clause too.
+        context = self._context_reasons(in_) if in_ != unit.span else set()
         reasons = [reason for reason in Reason if reason in own or reason in context]
         how = Attribution.QUOTATION if unit.direct_quote and attributed else claimant.how
         return ExtractedClaim(
             text=words,
             start=unit.span.start,
             end=unit.span.end,
-            score=score(words, reasons),
+            score=score,
             type=claim_type(reasons, direct_quote=unit.direct_quote),
             reasons=reasons,
             claimant=claimant.name,
@@ -214,10 +255,29 @@ class _Document:
             attribution=how,
         )
 
-    def _introduce_all(self, sentence: Span) -> None:
-        words = tokens(self.view, sentence.start, sentence.end)
-        for speaker in introductions(words, self.view):
-            self.register.introduce(speaker)
+    def _has_name(self, span: Span) -> bool:
+        parsed = self.doc.char_span(span.start, span.end, alignment_mode="expand")
+        return parsed is not None and any(is_proper_noun(token) for token in parsed)
+
+    def _context_reasons(self, sentence: Span) -> set[Reason]:
+        found = reasons_in(
+            sentence.of(self.plain), attributed=False, quoted=False, named=self._has_name(sentence)
+        )
+        return {reason for reason in found if reason in (Reason.DATE, Reason.NAMED_ENTITY)}
+
+    def _full(self, speaker: Speaker) -> Speaker:
+        """A later mention by more words ("Mr. Trump" after "Donald Trump") keeps the full name."""
+        known = self.register.full_name(speaker.name or "")
+        if known is None:
+            return speaker
+        return Speaker(known.name, speaker.role, speaker.kind, gender=speaker.gender)
+
+    def _introduce_all(self, sentence: Span, quotes: list[Span], before: int | None = None) -> None:
+        end = sentence.end if before is None else before
+        words = tokens(self.view, sentence.start, end)
+        for speaker in mentions(self.doc, sentence, quotes, before):
+            if speaker.name is not None and (speaker.role is not None or " " in speaker.name):
+                self.register.introduce(self._full(speaker))
         for speaker in role_mentions(words, self.view):
             # "The mayor rejected it." makes the mayor the latest person a "she" can refer to.
             entity = self.register.by_role(speaker.role_head or "")
@@ -226,20 +286,44 @@ class _Document:
 
 
 def extract_claims(
-    text: str, *, publisher: str | None = None, min_score: float = 0.0
+    text: str,
+    *,
+    publisher: str | None = None,
+    min_score: float = 0.0,
+    language: str | None = None,
 ) -> list[ExtractedClaim]:
     """Candidate claims in ``text``, in reading order, scoring at least ``min_score``.
 
-    ``publisher`` is the claimant of what the article states in its own voice.
+    ``publisher`` is the claimant of what the article states in its own voice. A text in
+    another language than English (``language``, or else as detected) has no candidates: the
+    model and the grammar rules are English's (see ``languages.unsupported_language``).
     """
-    all_quotes = [quote for paragraph in paragraphs(text) for quote in quotations(text, paragraph)]
-    document = _Document(text=text, view=masked(text, all_quotes), publisher=publisher)
-    return [claim for claim in document.candidates() if claim.score >= min_score]
+    if not is_english(text, language):
+        return []
+    plain = without_controls(text)
+    all_quotes = [
+        quote for paragraph in paragraphs(plain) for quote in quotations(plain, paragraph)
+    ]
+    document = _Document(
+        text=text,
+        plain=plain,
+        view=masked(plain, all_quotes),
+        doc=english()(plain),
+        publisher=publisher,
+        min_score=min_score,
+    )
+    return list(document.candidates())
 
 
-def _context_reasons(sentence: str) -> set[Reason]:
-    found = reasons_in(sentence, attributed=False, quoted=False)
-    return {reason for reason in found if reason in (Reason.DATE, Reason.NAMED_ENTITY)}
+def sentences(text: str) -> list[Span]:
+    """The text's sentences as the extractor reads them: the parser's, within paragraphs."""
+    plain = without_controls(text)
+    doc = english()(plain)
+    document = _Document(text=text, plain=plain, view=plain, doc=doc, publisher=None)
+    starts = sorted(sentence.start_char for sentence in doc.sents)
+    return [
+        unit for paragraph in paragraphs(plain) for unit in document._sentences(paragraph, starts)
+    ]
 
 
 def _is_heading(text: str, units: list[Span]) -> bool:

@@ -1,4 +1,6 @@
-"""Splitting a text into paragraphs, sentences, clauses and quotations, keeping exact spans.
+"""Splitting a text into paragraphs, clauses and quotations, keeping exact spans.
+
+Sentences come from the English pipeline's parser (see ``pipeline``).
 
 Every unit is a ``Span`` of character offsets into the original text, never a copy that could
 drift from it: ``text[span.start:span.end]`` is always the unit.
@@ -10,8 +12,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from factdb.extraction.lexicon import ABBREVIATIONS
-
 OPENING_QUOTES = "\u201c"
 CLOSING_QUOTES = "\u201d"
 STRAIGHT_QUOTE = '"'
@@ -20,7 +20,6 @@ TRAILING_CLOSERS = QUOTE_MARKS + ")]\u2019'"
 MIN_CLAUSE_WORDS = 4
 
 _LINE = re.compile(r"[^\n\r\u2028\u2029]+")
-_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"\u201d\u2019')\]]*(?=\s|$)")
 _WORD = re.compile(r"\w+(?:['\u2019.&\-]\w+)*", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r";\s+|,\s+(?=(?:while|whereas|but)\s)")
 
@@ -56,41 +55,6 @@ def paragraphs(text: str) -> Iterator[Span]:
         span = trimmed(text, line.start(), line.end())
         if span.end > span.start:
             yield span
-
-
-def sentences(text: str, paragraph: Span) -> Iterator[Span]:
-    """The sentences of a paragraph; abbreviations and initials do not end one."""
-    start = paragraph.start
-    for match in _SENTENCE_END.finditer(text, paragraph.start, paragraph.end):
-        if _ends_sentence(text, match.start(), match.end(), paragraph.end):
-            span = trimmed(text, start, match.end())
-            if span.end > span.start:
-                yield span
-            start = match.end()
-    rest = trimmed(text, start, paragraph.end)
-    if rest.end > rest.start:
-        yield rest
-
-
-def _ends_sentence(text: str, mark: int, after: int, limit: int) -> bool:
-    following = after
-    while following < limit and text[following].isspace():
-        following += 1
-    if following >= limit:
-        return True
-    next_char = text[following]
-    if not (next_char.isupper() or next_char.isdigit() or next_char in QUOTE_MARKS + "(\u2018"):
-        return False
-    if text[mark] != ".":
-        return True
-    word_start = mark
-    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
-        word_start -= 1
-    word = text[word_start:mark].rstrip(".")
-    is_initial = len(word) == 1 and word.isupper()
-    # "U.S." and "U.N." are abbreviations of their own kind: dotted single letters.
-    is_dotted = "." in word and all(len(part) <= 1 for part in word.split("."))
-    return not (word.casefold() in ABBREVIATIONS or is_initial or is_dotted)
 
 
 def quotations(text: str, paragraph: Span) -> list[Span]:

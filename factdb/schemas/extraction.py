@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from factdb.domain import ClaimantKind
 from factdb.schemas.base import InputModel, ReadModel
@@ -16,7 +17,6 @@ from factdb.schemas.types import (
     Name,
     Note,
     Quote,
-    SourceText,
     Title,
     Url,
     UtcDatetime,
@@ -86,10 +86,26 @@ class ExtractionSummary(ReadModel):
     already_recorded: int = 0
 
 
+def _analysable(value: str) -> str:
+    """Any text but an empty one or one too long; control characters are no reason to refuse
+    an article (the extractor reads them as spaces). Recording it is another matter: the source
+    text is then validated as every source text is."""
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if len(value) > MAX_SOURCE_TEXT_LENGTH:
+        raise ValueError(
+            f"is {len(value):,} characters long; the limit is {MAX_SOURCE_TEXT_LENGTH:,}"
+        )
+    return value
+
+
+ArticleText = Annotated[str, AfterValidator(_analysable)]
+
+
 class ArticleMeta(InputModel):
     """The article to extract from: its exact text and what is known about where it appeared."""
 
-    text: SourceText
+    text: ArticleText
     url: Url | None = None
     title: Title | None = None
     publisher: Name | None = None

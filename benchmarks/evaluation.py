@@ -1,11 +1,13 @@
-"""Scoring extraction against gold annotations: precision, recall, F1 and claimant accuracy.
+"""Scoring extraction against gold annotations: one-to-one recall, span overlap, precision,
+claimant accuracy.
 
 A gold claim counts as found when a candidate overlaps at least half of its span; a candidate is
 right when it finds at least one gold claim. The claimant of a found claim is judged on the
 candidate that overlaps it most, and must be the gold name (any case, any spacing).
 
-One candidate may find several gold claims that way (a sentence holding two). For information
-the one-to-one recall pairs them greedily by overlap, each candidate finding at most one claim.
+The headline figures cannot be flattered by one long candidate: the one-to-one recall pairs
+candidates and gold claims greedily by overlap, each candidate finding at most one claim, and the
+span overlap is the mean intersection-over-union of those pairs (1.0: exactly the gold span).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class TextScore:
     right_candidates: int
     right_claimants: int
     found_one_to_one: int = 0
+    overlap_one_to_one: float = 0.0
 
     @property
     def precision(self) -> float:
@@ -63,6 +66,11 @@ class TextScore:
     def recall_one_to_one(self) -> float:
         """Recall when each candidate may find at most one gold claim (informational)."""
         return self.found_one_to_one / self.gold if self.gold else 0.0
+
+    @property
+    def span_overlap(self) -> float:
+        """Mean intersection-over-union of the one-to-one pairs."""
+        return self.overlap_one_to_one / self.found_one_to_one if self.found_one_to_one else 0.0
 
     @property
     def claimant_accuracy(self) -> float:
@@ -105,6 +113,11 @@ def same_claimant(found: str | None, gold: str) -> bool:
 
 def one_to_one(gold: GoldText, candidates: list[ExtractedClaim]) -> int:
     """Gold claims found when each candidate finds at most one, paired greedily by overlap."""
+    return len(one_to_one_pairs(gold, candidates))
+
+
+def one_to_one_pairs(gold: GoldText, candidates: list[ExtractedClaim]) -> list[tuple[int, int]]:
+    """(candidate, gold claim) index pairs, each used once, paired greedily by overlap."""
     pairs = sorted(
         (
             (Span(candidate.start, candidate.end).overlap(claim.span), c_index, g_index)
@@ -116,11 +129,19 @@ def one_to_one(gold: GoldText, candidates: list[ExtractedClaim]) -> int:
     )
     used_candidates: set[int] = set()
     used_gold: set[int] = set()
+    chosen = []
     for _, c_index, g_index in pairs:
         if c_index not in used_candidates and g_index not in used_gold:
             used_candidates.add(c_index)
             used_gold.add(g_index)
-    return len(used_gold)
+            chosen.append((c_index, g_index))
+    return chosen
+
+
+def intersection_over_union(a: Span, b: Span) -> float:
+    shared = a.overlap(b)
+    union = (a.end - a.start) + (b.end - b.start) - shared
+    return shared / union if union else 0.0
 
 
 def score_text(gold: GoldText, candidates: list[ExtractedClaim]) -> TextScore:
@@ -133,6 +154,11 @@ def score_text(gold: GoldText, candidates: list[ExtractedClaim]) -> TextScore:
         best = max(matches, key=lambda c: Span(c.start, c.end).overlap(claim.span))
         right_claimants += same_claimant(best.claimant, claim.claimant)
     right = sum(any(finds(candidate, claim) for claim in gold.claims) for candidate in candidates)
+    pairs = one_to_one_pairs(gold, candidates)
+    overlap = sum(
+        intersection_over_union(Span(candidates[c].start, candidates[c].end), gold.claims[g].span)
+        for c, g in pairs
+    )
     return TextScore(
         gold.name,
         len(gold.claims),
@@ -140,7 +166,8 @@ def score_text(gold: GoldText, candidates: list[ExtractedClaim]) -> TextScore:
         found,
         right,
         right_claimants,
-        one_to_one(gold, candidates),
+        len(pairs),
+        overlap,
     )
 
 
@@ -155,4 +182,5 @@ def overall(scores: Iterable[TextScore]) -> TextScore:
         right_candidates=sum(item.right_candidates for item in items),
         right_claimants=sum(item.right_claimants for item in items),
         found_one_to_one=sum(item.found_one_to_one for item in items),
+        overlap_one_to_one=sum(item.overlap_one_to_one for item in items),
     )

