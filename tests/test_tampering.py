@@ -14,7 +14,6 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from factdb.db import create_db_engine
-from factdb.schemas.types import sha256_text
 from tests.conftest import CliRun
 
 REPLACES = {
@@ -64,6 +63,14 @@ def refused(engine: Engine, statement: str, **params: Any) -> str:
     return str(raised.value.orig)
 
 
+def claim_id(engine: Engine, text_of_claim: str) -> int:
+    with engine.connect() as connection:
+        found: int = connection.execute(
+            text("SELECT id FROM claims WHERE text = :text"), {"text": text_of_claim}
+        ).scalar_one()
+    return found
+
+
 def history(cli: CliRun, claim: str = "1") -> list[dict[str, Any]]:
     shown = cli("history", claim, "--format", "json")
     assert shown.exit_code == 0, shown.stderr
@@ -99,15 +106,42 @@ def direct_sql_is_recorded_or_refused(cli: CliRun, engine: Engine, actor: str) -
     assert (tagged["action"], tagged["actor"]) == ("tagged", actor)
     assert tagged["changes"]["removed"] == ["economy"]
 
-    # A source without a text may get one; once stored, the text and its hash stay.
+    # A source has no history of its own: outside factdb, none of its fields may change.
+    for rewrite in (
+        "text = 'Forged.', text_sha256 = :sha",
+        "text_sha256 = :sha",
+        "title = 'Forged title', publisher = :sha",
+        "url = 'https://forged.example/'",
+    ):
+        message = refused(engine, f"UPDATE sources SET {rewrite} WHERE id = 1", sha="0" * 64)
+        assert "only through factdb" in message or "cannot be rewritten" in message
+
+    # Rows added by hand are recorded as factdb would record them.
     run(
         engine,
-        "UPDATE sources SET text = 'Original.', text_sha256 = :sha WHERE id = 1",
-        sha=sha256_text("Original."),
+        "INSERT INTO sources (url, created_at) VALUES ('https://hand.example/', :now)",
+        now="2024-05-01 00:00:00",
     )
-    for rewrite in ("text = 'Forged.', text_sha256 = :sha", "text_sha256 = :sha"):
-        message = refused(engine, f"UPDATE sources SET {rewrite} WHERE id = 1", sha="0" * 64)
-        assert "cannot be rewritten" in message
+    run(
+        engine,
+        "INSERT INTO appearances (claim_id, source_id, quote, created_at) "
+        "SELECT 1, id, 'fell to 4.1%', :now FROM sources WHERE url = 'https://hand.example/'",
+        now="2024-05-01 00:00:00",
+    )
+    appeared = history(cli)[-1]
+    assert (appeared["action"], appeared["actor"]) == ("appearance_added", actor)
+    assert appeared["changes"]["quote"] == "fell to 4.1%"
+    run(
+        engine,
+        "INSERT INTO claims (uid, text, fingerprint, status, created_at, updated_at, version) "
+        "VALUES (:uid, 'Typed in by hand.', :fingerprint, 'unverified', :now, :now, 1)",
+        uid="0" * 32,
+        fingerprint="f" * 64,
+        now="2024-05-01 00:00:00",
+    )
+    created = history(cli, str(claim_id(engine, "Typed in by hand.")))
+    assert [(entry["action"], entry["actor"]) for entry in created] == [("created", actor)]
+    assert created[0]["changes"]["via"] == "direct SQL"
 
     message = refused(
         engine,

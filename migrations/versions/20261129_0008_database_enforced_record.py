@@ -46,6 +46,11 @@ NEWEST_STATUS = (
     "ORDER BY r.reviewed_at DESC NULLS LAST, r.id DESC LIMIT 1), 'unverified')"
 )
 CLAIMANT_NAME = "(SELECT name FROM claimants WHERE id = {ref})"
+# A source's fields have no history of their own (the history is per claim), so a change that
+# bypasses factdb is refused rather than left unrecorded.
+SOURCES_THROUGH_FACTDB = (
+    "sources can be changed only through factdb: a direct change would leave no history"
+)
 CHANGED_ACTION = (
     "CASE WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL THEN 'deleted' "
     "WHEN OLD.deleted_at IS NOT NULL AND NEW.deleted_at IS NULL THEN 'restored' "
@@ -103,6 +108,19 @@ SQLITE_UPGRADE = [
     "OR (OLD.text_sha256 IS NOT NULL AND NEW.text_sha256 IS NOT OLD.text_sha256) "
     "BEGIN SELECT RAISE(ABORT, 'sources: a stored text and its SHA-256 cannot be rewritten'); "
     "END",
+    "CREATE TRIGGER sources_change_through_factdb BEFORE UPDATE ON sources "
+    f"WHEN {SQLITE_NOT_FACTDB} "
+    f"BEGIN SELECT RAISE(ABORT, '{SOURCES_THROUGH_FACTDB}'); END",
+    "CREATE TRIGGER claims_record_direct_insert AFTER INSERT ON claims "
+    f"WHEN {SQLITE_NOT_FACTDB} BEGIN "
+    "INSERT INTO claim_history (claim_id, action, actor, at, changes) VALUES (NEW.id, "
+    f"'created', {SQLITE_ACTOR}, {SQLITE_NOW}, "
+    "json_object('text', NEW.text, 'status', NEW.status, 'via', 'direct SQL')); END",
+    "CREATE TRIGGER appearances_record_direct_insert AFTER INSERT ON appearances "
+    f"WHEN {SQLITE_NOT_FACTDB} BEGIN "
+    "INSERT INTO claim_history (claim_id, action, actor, at, changes) VALUES (NEW.claim_id, "
+    f"'appearance_added', {SQLITE_ACTOR}, {SQLITE_NOW}, "
+    "json_object('source_id', NEW.source_id, 'quote', NEW.quote, 'via', 'direct SQL')); END",
     "CREATE TRIGGER claims_record_direct_change AFTER UPDATE ON claims "
     f"WHEN {SQLITE_NOT_FACTDB} BEGIN "
     "INSERT INTO claim_history (claim_id, action, actor, at, changes) "
@@ -138,6 +156,9 @@ SQLITE_TRIGGERS = [
     *(f"{table}_no_replace" for table in APPEND_ONLY_TABLES),
     "reviews_not_in_future",
     "sources_text_is_kept",
+    "sources_change_through_factdb",
+    "claims_record_direct_insert",
+    "appearances_record_direct_insert",
     "claims_record_direct_change",
     "claim_tags_record_direct_insert",
     "claim_tags_record_direct_delete",
@@ -164,6 +185,24 @@ BEGIN
             USING ERRCODE = 'restrict_violation';
     END IF;
     RETURN NEW;
+END""",
+    "factdb_source_through_factdb": f"""
+BEGIN
+    RAISE EXCEPTION '{SOURCES_THROUGH_FACTDB}' USING ERRCODE = 'insufficient_privilege';
+END""",
+    "factdb_record_claim_insert": """
+BEGIN
+    INSERT INTO claim_history (claim_id, action, actor, at, changes)
+    VALUES (NEW.id, 'created', current_user, now(), json_build_object(
+        'text', NEW.text, 'status', NEW.status, 'via', 'direct SQL'));
+    RETURN NULL;
+END""",
+    "factdb_record_appearance_insert": """
+BEGIN
+    INSERT INTO claim_history (claim_id, action, actor, at, changes)
+    VALUES (NEW.claim_id, 'appearance_added', current_user, now(), json_build_object(
+        'source_id', NEW.source_id, 'quote', NEW.quote, 'via', 'direct SQL'));
+    RETURN NULL;
 END""",
     "factdb_record_claim_change": f"""
 DECLARE
@@ -239,6 +278,30 @@ POSTGRES_TRIGGERS: list[tuple[str, ...]] = [
         "FOR EACH ROW",
         "factdb_source_text_is_kept",
         "",
+    ),
+    (
+        "sources_change_through_factdb",
+        "sources",
+        "BEFORE UPDATE",
+        "FOR EACH ROW",
+        "factdb_source_through_factdb",
+        RECORD_WHEN,
+    ),
+    (
+        "claims_record_direct_insert",
+        "claims",
+        "AFTER INSERT",
+        "FOR EACH ROW",
+        "factdb_record_claim_insert",
+        RECORD_WHEN,
+    ),
+    (
+        "appearances_record_direct_insert",
+        "appearances",
+        "AFTER INSERT",
+        "FOR EACH ROW",
+        "factdb_record_appearance_insert",
+        RECORD_WHEN,
     ),
     (
         "claims_record_direct_change",
