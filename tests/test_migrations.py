@@ -33,6 +33,7 @@ TABLES = {
     "reviews",
     "evidence",
     "claim_history",
+    "claim_embeddings",
 }
 
 
