@@ -33,11 +33,11 @@ KEY_WORDS = 5
 NEAR_DUPLICATE_SCORE = 90.0
 # How many of a query's words reach the full-text engine: the longest, a cheap stand-in for the
 # rarest (short words are mostly function words in every language, and cost the most to scan).
-LEXICAL_WORDS = 16
+LEXICAL_WORDS = 32
 MIN_WORD_LENGTH = 3
 # Weighted reciprocal-rank fusion, tuned on the CheckThat! train split.
-RANK_CONSTANT = 2.0
-WEIGHTS = {"semantic": 1.0, "claim_words": 1.0, "title_words": 0.5, "words": 0.0}
+RANK_CONSTANT = 3.0
+WEIGHTS = {"semantic": 2.0, "claim_words": 1.0, "title_words": 0.0, "words": 1.0}
 
 _review_fts = table("reviews_fts", column("rowid"), column("rank"))
 
