@@ -123,7 +123,7 @@ def records(claims: Sequence[tuple[int, str, str]]) -> Iterator[Any]:
         )
 
 
-def build_database(url: str, claims: Sequence[tuple[int, str, str]]) -> dict[int, int]:
+def build_database(url: str, claims: Sequence[tuple[int, str, str]]) -> dict[int, list[int]]:
     """Import the claims through factdb; returns claim id -> vclaim id, and prints the timing."""
 
     from factdb.db import create_db_engine, transaction
@@ -150,8 +150,8 @@ def build_database(url: str, claims: Sequence[tuple[int, str, str]]) -> dict[int
     return read_vclaims(url)
 
 
-def read_vclaims(url: str) -> dict[int, int]:
-    """Claim id -> vclaim id, from the tags the import gave the claims."""
+def read_vclaims(url: str) -> dict[int, list[int]]:
+    """Claim id -> vclaim ids, from the tags the import gave the claims."""
     from sqlalchemy import select
 
     from factdb.db import create_db_engine, transaction
@@ -159,7 +159,10 @@ def read_vclaims(url: str) -> dict[int, int]:
 
     with transaction(create_db_engine(url)) as session:
         rows = session.execute(select(ClaimTag.claim_id, ClaimTag.tag)).all()
-        return {claim_id: int(tag.removeprefix("vclaim-")) for claim_id, tag in rows}
+    found: dict[int, list[int]] = {}
+    for claim_id, tag in rows:
+        found.setdefault(claim_id, []).append(int(tag.removeprefix("vclaim-")))
+    return {claim_id: sorted(vclaims) for claim_id, vclaims in found.items()}
 
 
 def factdb_rankings(
@@ -188,12 +191,16 @@ def factdb_rankings(
     )
 
 
-def to_vclaims(ranking: Ranking, vclaim_of: dict[int, int]) -> Ranking:
-    return {query: [vclaim_of[claim] for claim in ranked] for query, ranked in ranking.items()}
+def to_vclaims(ranking: Ranking, vclaim_of: dict[int, list[int]]) -> Ranking:
+    """Claim ids to vclaim ids; a claim the import merged (same text) stands for all of its."""
+    return {
+        query: [vclaim for claim in ranked for vclaim in vclaim_of[claim]]
+        for query, ranked in ranking.items()
+    }
 
 
 def tune(
-    url: str, tweets: dict[int, str], relevant: dict[int, set[int]], vclaim_of: dict[int, int]
+    url: str, tweets: dict[int, str], relevant: dict[int, set[int]], vclaim_of: dict[int, list[int]]
 ) -> None:
     """Rank once, then try fusion weights and rank constants on the rankings."""
     from factdb.db import create_db_engine, transaction
@@ -227,7 +234,7 @@ def tune(
                         for claim, place in where.items():
                             fused[claim] = fused.get(claim, 0.0) + weight / (constant + place)
                 best = sorted(fused, key=lambda claim: (-fused[claim], claim))[:DEPTH]
-                ranking[tweet] = [vclaim_of[claim] for claim in best]
+                ranking[tweet] = [vclaim for claim in best for vclaim in vclaim_of[claim]]
             figure = measures(ranking, relevant)
             results.append((figure["map@5"], figure, weights, constant))
     results.sort(key=lambda item: -item[0])
@@ -239,7 +246,7 @@ CROSSLINGUAL = Path(__file__).resolve().parent / "data" / "crosslingual_dev.tsv"
 
 
 def crosslingual(
-    url: str, vclaim_of: dict[int, int], baseline: Callable[[str], list[int]]
+    url: str, vclaim_of: dict[int, list[int]], baseline: Callable[[str], list[int]]
 ) -> dict[str, Any]:
     """Top-5 hit rate of translated claims (pt, es, fr, de) finding their English fact-check."""
     with CROSSLINGUAL.open(newline="", encoding="utf-8") as handle:
