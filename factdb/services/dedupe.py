@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,81 +36,29 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-HASH_TABLES = 24
-HASH_BITS = 12
-# A bucket larger than this is split by a further hash bit before comparing within it, so one
-# crowded bucket cannot bring back quadratic work.
-MAX_BUCKET = 512
+HASH_TABLES = 32
+MIN_HASH_BITS = 8
+# Neighbours a row meets within its bucket: a crowded bucket cannot bring back quadratic work.
+WINDOW = 32
 HASH_SEED = 20261129
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 # Negation words of the model's languages (en, pt, es, fr, de, it, nl); "n't" is split off.
+# Grammar's negative and restrictive adverbs ("barely", "seldom", "only") count too: "X is barely
+# Y" and "X is Y" say different things as surely as "X is not Y" does.
 NEGATIONS = frozenset(
-    [
-        "not",
-        "no",
-        "never",
-        "none",
-        "nobody",
-        "nothing",
-        "neither",
-        "nor",
-        "nowhere",
-        "without",
-        "cannot",
-        "n't",
-        "não",
-        "nao",
-        "nem",
-        "nunca",
-        "nada",
-        "ninguém",
-        "ninguem",
-        "nenhum",
-        "nenhuma",
-        "jamais",
-        "sem",
-        "ni",
-        "nadie",
-        "ningún",
-        "ninguno",
-        "ninguna",
-        "tampoco",
-        "sin",
-        "ne",
-        "pas",
-        "jamais",
-        "aucun",
-        "aucune",
-        "personne",
-        "rien",
-        "sans",
-        "nicht",
-        "kein",
-        "keine",
-        "keinen",
-        "keinem",
-        "keiner",
-        "keines",
-        "nie",
-        "niemals",
-        "nichts",
-        "niemand",
-        "ohne",
-        "weder",
-        "non",
-        "mai",
-        "nessuno",
-        "niente",
-        "senza",
-        "niet",
-        "geen",
-        "nooit",
-        "niets",
-        "niemand",
-        "zonder",
-    ]
+    """
+    not no never none nobody nothing neither nor nowhere without cannot n't
+    hardly scarcely barely seldom rarely only
+    não nao nem nunca nada ninguém ninguem nenhum nenhuma jamais sem raramente apenas
+    ni nadie ningún ninguno ninguna tampoco sin rara solo sólo
+    ne pas jamais aucun aucune personne rien sans guère rarement seulement
+    nicht kein keine keinen keinem keiner keines nie niemals nichts niemand ohne weder kaum
+    selten nur
+    non mai nessuno niente senza appena raramente solo soltanto
+    niet geen nooit niets niemand zonder nauwelijks zelden alleen
+    """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
 
@@ -263,43 +211,42 @@ def _clusters(
 def candidate_pairs(
     matrix: npt.NDArray[np.float32], min_similarity: float
 ) -> Iterator[tuple[int, int, float]]:
-    """Row pairs (i < j) whose cosine reaches ``min_similarity``, found through buckets of
-    random-hyperplane hashes: each pair is reported once."""
+    """Row pairs (i < j) whose cosine reaches ``min_similarity``, each reported once.
+
+    Only rows that share a bucket of random-hyperplane hashes in one of ``HASH_TABLES`` tables
+    are compared. The bits per hash grow with the number of rows (about four rows a bucket), and
+    within a bucket each row meets at most ``WINDOW`` neighbours, so the work stays linear.
+    """
     import numpy as np
 
+    rows = len(matrix)
+    bits = max(MIN_HASH_BITS, int(np.ceil(np.log2(max(rows, 2)))) - 2)
+    weights = 1 << np.arange(bits, dtype=np.int64)
     generator = np.random.default_rng(HASH_SEED)
-    seen: set[tuple[int, int]] = set()
+    keys: list[npt.NDArray[np.int64]] = []
+    scores: list[npt.NDArray[np.float32]] = []
     for _ in range(HASH_TABLES):
-        planes = generator.standard_normal((matrix.shape[1], HASH_BITS + 8)).astype(np.float32)
-        bits = matrix @ planes > 0
-        for bucket in _buckets(bits, HASH_BITS):
-            block = matrix[bucket]
-            similarity = block @ block.T
-            left, right = np.nonzero(np.triu(similarity >= min_similarity, k=1))
-            for i, j in zip(left.tolist(), right.tolist(), strict=True):
-                pair = (int(bucket[i]), int(bucket[j]))
-                key = (min(pair), max(pair))
-                if key not in seen:
-                    seen.add(key)
-                    yield key[0], key[1], float(similarity[i, j])
-
-
-def _buckets(bits: npt.NDArray[np.bool_], width: int) -> Iterable[npt.NDArray[np.int64]]:
-    """Rows grouped by their first ``width`` hash bits; crowded groups split on more bits."""
-    import numpy as np
-
-    weights = 1 << np.arange(width, dtype=np.int64)
-    codes = bits[:, :width].astype(np.int64) @ weights
-    order = np.argsort(codes, kind="stable")
-    boundaries = np.flatnonzero(np.diff(codes[order])) + 1
-    for group in np.split(order, boundaries):
-        if len(group) < 2:
-            continue
-        if len(group) > MAX_BUCKET and width < bits.shape[1]:
-            for sub in _buckets(bits[group], width + 1):
-                yield group[sub]
-        else:
-            yield group
+        planes = generator.standard_normal((matrix.shape[1], bits)).astype(np.float32)
+        codes = ((matrix @ planes) > 0).astype(np.int64) @ weights
+        order = np.argsort(codes, kind="stable")
+        ordered = codes[order]
+        for offset in range(1, WINDOW + 1):
+            same = ordered[offset:] == ordered[:-offset]
+            if not same.any():
+                break  # no bucket holds more than `offset` rows
+            first, second = order[:-offset][same], order[offset:][same]
+            similarity = np.einsum("ij,ij->i", matrix[first], matrix[second])
+            close = similarity >= min_similarity
+            low = np.minimum(first, second)[close]
+            high = np.maximum(first, second)[close]
+            keys.append(low * rows + high)
+            scores.append(similarity[close])
+    if not keys:
+        return
+    unique, where = np.unique(np.concatenate(keys), return_index=True)
+    similarities = np.concatenate(scores)[where]
+    for key, similarity in zip(unique.tolist(), similarities.tolist(), strict=True):
+        yield key // rows, key % rows, similarity
 
 
 def check_same_claimant(*, keep: Claim, duplicate: Claim) -> None:
