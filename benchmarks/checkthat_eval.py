@@ -216,7 +216,7 @@ def tune(
         for r in rankings
     ]
     results = []
-    grid = itertools.product((0.5, 1.0, 2.0), (0.0, 0.5, 1.0), (0.0, 0.5, 1.0), (0.0, 1.0))
+    grid = itertools.product((1.0, 2.0, 3.0, 4.0), (0.0, 0.5, 1.0), (0.0, 0.5, 1.0), (0.0, 1.0))
     for semantic, claim_words, title_words, words in grid:
         weights = {
             "semantic": semantic,

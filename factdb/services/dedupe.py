@@ -40,6 +40,7 @@ HASH_TABLES = 32
 MIN_HASH_BITS = 8
 # Neighbours a row meets within its bucket: a crowded bucket cannot bring back quadratic work.
 WINDOW = 32
+CENTRE_FROM_ROWS = 1000
 HASH_SEED = 20261129
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -223,11 +224,16 @@ def candidate_pairs(
     bits = max(MIN_HASH_BITS, int(np.ceil(np.log2(max(rows, 2)))) - 2)
     weights = 1 << np.arange(bits, dtype=np.int64)
     generator = np.random.default_rng(HASH_SEED)
+    # Sentence embeddings crowd into one cone; hyperplanes through the data's centre rather than
+    # the origin split it evenly, so buckets stay small (cosines are still of the raw vectors).
+    # Not for a few rows: around the mean of two vectors they point in opposite directions and
+    # would never share a bucket; a few rows are cheap to compare anyway.
+    centred = matrix - matrix.mean(axis=0) if rows >= CENTRE_FROM_ROWS else matrix
     keys: list[npt.NDArray[np.int64]] = []
     scores: list[npt.NDArray[np.float32]] = []
     for _ in range(HASH_TABLES):
         planes = generator.standard_normal((matrix.shape[1], bits)).astype(np.float32)
-        codes = ((matrix @ planes) > 0).astype(np.int64) @ weights
+        codes = ((centred @ planes) > 0).astype(np.int64) @ weights
         order = np.argsort(codes, kind="stable")
         ordered = codes[order]
         for offset in range(1, WINDOW + 1):
