@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -77,7 +78,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 # Full-text search lives outside the models: SQLite's FTS5 table (and its shadow tables) and
 # PostgreSQL's generated tsvector column are made by migration 0004 in each dialect's own way.
-SEARCH_OBJECT_PREFIXES = ("claims_fts", "search_vector", "ix_claims_search_vector")
+SEARCH_OBJECT_PREFIXES = (
+    "claims_fts",
+    "search_vector",
+    "ix_claims_search_vector",
+    # Fact-check titles, searchable since migration 0009.
+    "reviews_fts",
+    "title_vector",
+    "ix_reviews_title_vector",
+)
 
 
 def is_search_object(name: str) -> bool:
@@ -318,3 +327,22 @@ class HistoryEntry(Base):
     actor: Mapped[str] = mapped_column(String(NAME_LENGTH))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ClaimEmbedding(Base):
+    """A claim's sentence embedding (float32 bytes) for semantic matching.
+
+    The model's name and version come with each vector: vectors of different models are not
+    comparable, so a vector of another model counts as missing. ``input_sha256`` fingerprints the
+    text that was embedded (the claim and its fact-check titles), so a changed text shows as stale.
+    """
+
+    __tablename__ = "claim_embeddings"
+
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(200), index=True)
+    input_sha256: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    embedded_at: Mapped[datetime]

@@ -35,6 +35,7 @@ TABLES = {
     "reviews",
     "evidence",
     "claim_history",
+    "claim_embeddings",
 }
 
 

@@ -84,6 +84,7 @@ COMMANDS: dict[str, Callable[..., Any] | typer.Typer] = {
     "report": report.report,
     "search": discovery.search,
     "match": discovery.match,
+    "index": discovery.index,
     "dedupe": discovery.dedupe,
     "stats": discovery.stats,
     "extract": extraction.extract,

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from itertools import islice
+from typing import Annotated, Any
 
 import typer
 
@@ -63,44 +68,219 @@ def search(
     print_table(f"Search: {query}", ("id", "score", "status", "text"), rows)
 
 
+class MatchFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+# Queries answered together: one model call and one matrix product for the block.
+MATCH_BLOCK = 64
+
+
 def match(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="A claim as you found it.")],
+    text: Annotated[
+        str | None, typer.Argument(help="A claim as you found it (or use --queries).")
+    ] = None,
+    queries: Annotated[
+        str | None,
+        typer.Option(
+            "--queries",
+            metavar="FILE|-",
+            help="Match many: one query per line, or JSON Lines objects with id and text "
+            "('-' reads standard input). The model and the index load once.",
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=100, help="At most this many.")] = 5,
     min_score: Annotated[
         float, typer.Option(min=0, max=100, help="Only matches scoring at least this (0-100).")
     ] = 0.0,
     output_format: Annotated[
-        TableOrJson, typer.Option("--format", "-f", help="Output format.")
-    ] = TableOrJson.TABLE,
+        MatchFormat,
+        typer.Option("--format", "-f", help="Output format (jsonl: one object per query)."),
+    ] = MatchFormat.TABLE,
 ) -> None:
-    """Has this been checked already? The most similar claims, scored 0-100."""
-    from factdb.cli.render import preview, print_table
-    from factdb.services.claims_query import get_claim
-    from factdb.services.matching import match_claims
+    """Has this been checked already? The most similar claims, scored 0-100.
 
+    Words (claim texts and fact-check titles) and meaning (multilingual sentence embeddings)
+    are combined; 100 means the claim came first by every measure.
+    """
+    from factdb.errors import InvalidInputError
+    from factdb.services.matching import open_matcher
+
+    if (text is None) == (queries is None):
+        raise InvalidInputError("give either a TEXT to match or --queries FILE|-, not both")
     with unit_of_work(ctx, write=False) as session:
-        hits = match_claims(session=session, text=text, limit=limit, min_score=min_score)
-        claims = [get_claim(session=session, claim_id=hit.claim_id) for hit in hits]
-    if output_format is TableOrJson.JSON:
-        items = [
-            {
-                "id": hit.claim_id,
-                "score": hit.score,
-                "text": claim.text,
-                "status": claim.status.value,
-                "claimant": claim.claimant.name if claim.claimant else None,
-                "rating_label": claim.latest_review.rating_label if claim.latest_review else None,
-            }
-            for hit, claim in zip(hits, claims, strict=True)
-        ]
-        typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        matcher = open_matcher(session=session)
+        _warn_about_index(matcher)
+        if queries is None:
+            assert text is not None
+            _print_single(session, matcher, text, limit, min_score, output_format)
+            return
+        with _query_lines(queries) as lines:
+            _print_batch(session, matcher, lines, queries, limit, min_score, output_format)
+
+
+def _warn_about_index(matcher: Any) -> None:
+    state = matcher.state
+    if state.complete or state.claims == 0:
         return
-    rows = (
-        (hit.claim_id, f"{hit.score:.1f}", claim.status.value, preview(claim.text))
-        for hit, claim in zip(hits, claims, strict=True)
+    if not matcher.semantic:
+        typer.echo(
+            f"warning: no claim has a vector of {state.model} yet, so this match is by words "
+            "only (no meaning, no other languages); run `factdb index` to build the index",
+            err=True,
+        )
+        return
+    typer.echo(
+        f"warning: {state.missing} of {state.claims} claims are new or changed since they were "
+        "indexed; they are matched by words only (and by their older vector, if they have one) "
+        "until you run `factdb index`",
+        err=True,
     )
-    print_table("Similar claims", ("id", "score", "status", "text"), rows)
+
+
+@contextmanager
+def _query_lines(location: str) -> Iterator[Iterable[str]]:
+    import sys
+    from pathlib import Path
+
+    from factdb.errors import InvalidInputError
+
+    if location == "-":
+        yield sys.stdin
+        return
+    try:
+        handle = Path(location).open(encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise InvalidInputError(f"cannot read {location}: {error.strerror}") from None
+    with handle:
+        try:
+            yield handle
+        except UnicodeDecodeError:
+            raise InvalidInputError(f"{location}: not UTF-8 text") from None
+
+
+def _match_items(session: Any, hits: Sequence[Any]) -> list[dict[str, Any]]:
+    from factdb.services.matching import match_details
+
+    details = match_details(session=session, claim_ids=[hit.claim_id for hit in hits])
+    return [
+        {
+            "id": hit.claim_id,
+            "score": hit.score,
+            "text": hit.text,
+            "status": details[hit.claim_id].status,
+            "claimant": details[hit.claim_id].claimant,
+            "rating_label": details[hit.claim_id].rating_label,
+            "review_url": details[hit.claim_id].review_url,
+        }
+        for hit in hits
+    ]
+
+
+def _print_single(
+    session: Any, matcher: Any, text: str, limit: int, min_score: float, form: MatchFormat
+) -> None:
+    from factdb.cli.render import preview, print_table
+
+    hits = matcher.match(text, limit=limit, min_score=min_score)
+    items = _match_items(session, hits)
+    if form is MatchFormat.JSON:
+        typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
+    elif form is MatchFormat.JSONL:
+        line = {"query_id": 1, "query": text, "matches": items}
+        typer.echo(json.dumps(line, ensure_ascii=False))
+    else:
+        rows = (
+            (item["id"], f"{item['score']:.1f}", item["status"], preview(item["text"]))
+            for item in items
+        )
+        print_table("Similar claims", ("id", "score", "status", "text"), rows)
+
+
+def _print_batch(
+    session: Any,
+    matcher: Any,
+    lines: Iterable[str],
+    name: str,
+    limit: int,
+    min_score: float,
+    form: MatchFormat,
+) -> None:
+    from factdb.cli.render import preview, print_table
+    from factdb.formats.match_queries import read_queries
+
+    label = "standard input" if name == "-" else name
+    queries = read_queries(lines, name=label)
+    collected: list[dict[str, Any]] = []
+    while block := list(islice(queries, MATCH_BLOCK)):
+        found = matcher.match_many(
+            [query.text for query in block], limit=limit, min_score=min_score
+        )
+        for query, hits in zip(block, found, strict=True):
+            item = {
+                "query_id": query.query_id,
+                "query": query.text,
+                "matches": _match_items(session, hits),
+            }
+            if form is MatchFormat.JSONL:
+                typer.echo(json.dumps(item, ensure_ascii=False))
+            else:
+                collected.append(item)
+        sys.stdout.flush()
+    if form is MatchFormat.JSON:
+        typer.echo(json.dumps(collected, ensure_ascii=False, indent=2))
+    elif form is MatchFormat.TABLE:
+        rows = (
+            (
+                item["query_id"],
+                match["id"],
+                f"{match['score']:.1f}",
+                match["status"],
+                preview(match["text"]),
+            )
+            for item in collected
+            for match in item["matches"]
+        )
+        print_table("Similar claims", ("query", "id", "score", "status", "text"), rows)
+
+
+def index(
+    ctx: typer.Context,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Embed every live claim again, not just the stale.")
+    ] = False,
+) -> None:
+    """Build or bring up to date the vector index that `match` and `dedupe` use.
+
+    Claims are embedded in batches with the bundled multilingual model; claims already indexed
+    with the same model and text are left alone. Safe to interrupt and run again.
+    """
+    from factdb.cli.progress import progress
+    from factdb.services.embeddings import index_claims, index_state, stale_claim_ids
+
+    with unit_of_work(ctx) as session:
+        wanted = stale_claim_ids(session=session, everything=rebuild)
+        with progress("Indexing", total=len(wanted)) as tick:
+            embedded = index_claims(
+                session=session,
+                claim_ids=wanted,
+                on_progress=lambda count: _ticks(tick, count),
+                force=rebuild,
+            )
+        state = index_state(session=session)
+    typer.echo(
+        f"{embedded} claims embedded, {len(wanted) - embedded} unchanged; "
+        f"{state.indexed} of {state.claims} live claims indexed with {state.model}",
+        err=True,
+    )
+
+
+def _ticks(tick: Callable[[], None], count: int) -> None:
+    for _ in range(count):
+        tick()
 
 
 def dedupe(
@@ -110,7 +290,17 @@ def dedupe(
     ] = 90.0,
     merge: Annotated[
         bool,
-        typer.Option(help="Fold each cluster into its oldest claim (soft-deletes the others)."),
+        typer.Option(
+            help="Fold each cluster into its oldest claim (soft-deletes the others); "
+            "never across claimants."
+        ),
+    ] = False,
+    any_claimant: Annotated[
+        bool,
+        typer.Option(
+            "--any-claimant",
+            help="Also list clusters whose claims have different claimants (not with --merge).",
+        ),
     ] = False,
     status: StatusFilter = None,
     claimant: ClaimantFilter = None,
@@ -122,16 +312,38 @@ def dedupe(
         TableOrJson, typer.Option("--format", "-f", help="Output format.")
     ] = TableOrJson.TABLE,
 ) -> None:
-    """List clusters of likely duplicates for review; nothing changes without --merge."""
+    """List clusters of likely duplicates for review; nothing changes without --merge.
+
+    Candidates come from the vector index (`factdb index`); the score is 100 x the cosine
+    similarity of the two claims' embeddings. Claims that differ in a number, a date, a negation,
+    a name or their claimant are never put in one cluster.
+    """
     from factdb.cli.render import preview, print_table
     from factdb.config import current_actor
-    from factdb.services.matching import duplicate_clusters, merge_cluster
+    from factdb.errors import InvalidInputError
+    from factdb.services.dedupe import duplicate_clusters
+    from factdb.services.embeddings import index_state
+    from factdb.services.matching import merge_cluster
 
+    if merge and any_claimant:
+        raise InvalidInputError("--merge never crosses claimants: drop --any-claimant to merge")
     selection = claim_filter(
         status=status, claimant=claimant, source=source, tag=tag, since=since, limit=limit
     )
     with unit_of_work(ctx, write=merge) as session:
-        clusters = duplicate_clusters(session=session, min_score=min_score, claim_filter=selection)
+        state = index_state(session=session)
+        if not state.complete:
+            typer.echo(
+                f"warning: {state.missing} of {state.claims} claims have no current vector and "
+                "are left out; run `factdb index` first to include them",
+                err=True,
+            )
+        clusters = duplicate_clusters(
+            session=session,
+            min_score=min_score,
+            claim_filter=selection,
+            any_claimant=any_claimant,
+        )
         if merge:
             for cluster in clusters:
                 merge_cluster(session=session, cluster=cluster, actor=current_actor())

@@ -185,6 +185,13 @@ def import_files(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check and count everything, write nothing.")
     ] = False,
+    no_index: Annotated[
+        bool,
+        typer.Option(
+            "--no-index",
+            help="Do not embed the claims for `match` now (faster); run `factdb index` later.",
+        ),
+    ] = False,
 ) -> None:
     """Import claims and reviews from files; importing the same file twice adds nothing."""
     from factdb.cli.progress import progress
@@ -209,6 +216,7 @@ def import_files(
         on_error=on_error,
         rating_mapper=RatingMapper.from_csv(rating_map) if rating_map else RatingMapper(),
         default_language=default_language,
+        index_embeddings=not no_index and not dry_run,
     )
     with ExitStack() as stack:
         session = stack.enter_context(unit_of_work(ctx, commit=not dry_run))

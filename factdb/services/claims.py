@@ -14,6 +14,7 @@ from factdb.schemas.claims import AppearanceCreate, ClaimCreate
 from factdb.schemas.types import fingerprint
 from factdb.services.claimants import get_or_create_claimant
 from factdb.services.claims_query import lock_claim_for_change
+from factdb.services.embeddings import index_claims
 from factdb.services.history import record_history
 from factdb.services.sources import get_or_create_source
 
@@ -84,6 +85,7 @@ def create_claim(
         },
     )
     session.flush()
+    index_claims(session=session, claim_ids=[claim.id])
     return claim
 
 

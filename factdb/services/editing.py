@@ -14,6 +14,7 @@ from factdb.schemas.types import fingerprint
 from factdb.services.claimants import get_or_create_claimant
 from factdb.services.claims import find_duplicate, lock_claim_texts
 from factdb.services.claims_query import get_claim_row, lock_claim_for_change
+from factdb.services.embeddings import index_claims
 from factdb.services.history import record_history
 
 
@@ -46,6 +47,7 @@ def edit_claim(
         changes={**changed, "reason": changes.reason},
     )
     session.flush()
+    index_claims(session=session, claim_ids=[claim.id])
     return changed
 
 
@@ -108,6 +110,7 @@ def restore_claim(*, session: Session, claim_id: int, reason: str | None, actor:
         changes={"reason": reason, "deleted_at": deleted_at.isoformat()},
     )
     session.flush()
+    index_claims(session=session, claim_ids=[claim.id])
     return claim
 
 

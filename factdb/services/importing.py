@@ -80,6 +80,8 @@ class ImportOptions:
     rating_mapper: RatingMapper = field(default_factory=RatingMapper)
     default_language: str | None = None
     batch_size: int = BATCH_SIZE
+    # Embed the batch's claims for `match` as they land (else `factdb index` does it later).
+    index_embeddings: bool = True
 
 
 @dataclass
@@ -198,6 +200,11 @@ class _BatchImporter:
         touched = self._add_reviews(prepared, targets)
         self._refresh_statuses(touched)
         self._record_history(targets)
+        if self.options.index_embeddings:
+            from factdb.services.embeddings import index_claims
+
+            claim_ids = sorted({target.claim_id for target in targets.values()})
+            index_claims(session=self.session, claim_ids=claim_ids)
 
     # -- checking, before anything is written -------------------------------------------------
 

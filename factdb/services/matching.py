@@ -1,29 +1,45 @@
 """Has this been checked already? Claims similar to a text, and clusters of likely duplicates.
 
-Candidates come from full-text search on the text's five most distinctive words (the longest,
-a cheap stand-in for the rarest), then rapidfuzz scores them 0-100 on their sorted words, so
-reordered wording costs little.
+``match`` is hybrid. Three rankings of candidate claims are made: full-text relevance (BM25 on
+SQLite, ts_rank_cd on PostgreSQL) of the claim texts, the same over fact-check titles, and the
+cosine similarity of sentence embeddings (see factdb.services.embeddings). The union of their
+candidates is then reranked: every candidate gets its place in each ranking (the cosine is exact
+for every candidate, not only those the vector search found) and the places are fused by weighted
+reciprocal rank. The score is that fusion on a 0-100 scale: 100 means first in every ranking.
+
+The weights and the rank constant were chosen on the train split of CLEF 2020 CheckThat! Task 2
+(benchmarks/checkthat_eval.py); the dev split reports the result.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 from factdb.domain import HistoryAction
-from factdb.models import Appearance, Claim, utcnow
-from factdb.schemas.claims import ClaimFilter
-from factdb.services.claims_query import filter_criteria, lock_claim_for_change
+from factdb.models import NEWEST_REVIEW_FIRST, Appearance, Claim, Claimant, Review, utcnow
+from factdb.services.claims_query import lock_claim_for_change
+from factdb.services.dedupe import DuplicateCluster, check_same_claimant
+from factdb.services.embeddings import IndexState, VectorIndex, encode, index_state, load_index
 from factdb.services.history import record_history
 from factdb.services.search import query_words, search_claims
 
-CANDIDATES = 200
+CANDIDATES = 100
 KEY_WORDS = 5
 NEAR_DUPLICATE_SCORE = 90.0
+# How many of a query's words reach the full-text engine: the longest, a cheap stand-in for the
+# rarest (short words are mostly function words in every language, and cost the most to scan).
+LEXICAL_WORDS = 32
+MIN_WORD_LENGTH = 3
+# Weighted reciprocal-rank fusion, tuned on the CheckThat! train split.
+RANK_CONSTANT = 3.0
+WEIGHTS = {"semantic": 2.0, "claim_words": 1.0, "title_words": 0.0, "words": 1.0}
+
+_review_fts = table("reviews_fts", column("rowid"), column("rank"))
 
 
 @dataclass(frozen=True)
@@ -31,6 +47,139 @@ class MatchHit:
     claim_id: int
     score: float
     text: str
+
+
+@dataclass
+class Matcher:
+    """What a run of ``match`` needs once, however many queries it answers: the vector index
+    (loaded once) and its state, so the caller can say when it is missing or stale."""
+
+    session: Session
+    state: IndexState
+    index: VectorIndex | None
+    weights: dict[str, float] = field(default_factory=lambda: dict(WEIGHTS))
+    rank_constant: float = RANK_CONSTANT
+
+    @property
+    def semantic(self) -> bool:
+        return self.index is not None
+
+    def match(
+        self, text: str, *, limit: int = 5, min_score: float = 0.0, exclude: Iterable[int] = ()
+    ) -> list[MatchHit]:
+        return self.match_many([text], limit=limit, min_score=min_score, exclude=exclude)[0]
+
+    def match_many(
+        self,
+        texts: Sequence[str],
+        *,
+        limit: int = 5,
+        min_score: float = 0.0,
+        exclude: Iterable[int] = (),
+    ) -> list[list[MatchHit]]:
+        excluded = set(exclude)
+        results = []
+        for rankings in self.rankings(texts):
+            scores = self.fuse(rankings, excluded)
+            best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+            results.append([(claim_id, score) for claim_id, score in best if score >= min_score])
+        return self._with_texts(results)
+
+    def rankings(self, texts: Sequence[str]) -> list[dict[str, list[int]]]:
+        """For each text, the candidates in the order of each signal (before fusion)."""
+        vectors = None
+        nearest: list[list[tuple[int, float]]] = [[] for _ in texts]
+        if self.index is not None:
+            vectors = encode(texts)
+            nearest = self.index.nearest(vectors, CANDIDATES)
+        found = []
+        for position, query in enumerate(texts):
+            claims = _lexical_claims(self.session, query)
+            titles = _lexical_titles(self.session, query)
+            rankings = {
+                "claim_words": [claim_id for claim_id, _ in claims],
+                "title_words": [claim_id for claim_id, _ in titles],
+                "words": _summed(claims, titles),
+            }
+            if vectors is not None and self.index is not None:
+                candidates = {claim_id for ranking in rankings.values() for claim_id in ranking}
+                candidates.update(claim_id for claim_id, _ in nearest[position])
+                rankings["semantic"] = self.index.rank(vectors[position], candidates)
+            found.append(rankings)
+        return found
+
+    def fuse(self, rankings: dict[str, list[int]], excluded: set[int]) -> dict[int, float]:
+        """Weighted reciprocal-rank fusion on a 0-100 scale (100: first in every ranking)."""
+        weights = {name: self.weights.get(name, 0.0) for name in rankings}
+        perfect = sum(weight / self.rank_constant for weight in weights.values())
+        fused: dict[int, float] = {}
+        for name, ranking in rankings.items():
+            for place, claim_id in enumerate(ranking):
+                if claim_id in excluded:
+                    continue
+                share = weights[name] / (self.rank_constant + place)
+                fused[claim_id] = fused.get(claim_id, 0.0) + share
+        return {claim_id: round(100 * value / perfect, 1) for claim_id, value in fused.items()}
+
+    def _with_texts(self, results: list[list[tuple[int, float]]]) -> list[list[MatchHit]]:
+        wanted = {claim_id for result in results for claim_id, _ in result}
+        texts = (
+            dict(
+                self.session.execute(select(Claim.id, Claim.text).where(Claim.id.in_(wanted))).all()
+            )
+            if wanted
+            else {}
+        )
+        return [
+            [MatchHit(claim_id, score, texts[claim_id]) for claim_id, score in result]
+            for result in results
+        ]
+
+
+@dataclass(frozen=True)
+class MatchDetail:
+    """What a person needs to judge a match: the claim's state and its newest fact-check."""
+
+    status: str
+    claimant: str | None
+    rating_label: str | None
+    review_url: str | None
+
+
+def match_details(*, session: Session, claim_ids: Iterable[int]) -> dict[int, MatchDetail]:
+    """Status, claimant and newest review of each claim, in two queries for any number."""
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return {}
+    claims = session.execute(
+        select(Claim.id, Claim.status, Claimant.name)
+        .outerjoin(Claimant, Claimant.id == Claim.claimant_id)
+        .where(Claim.id.in_(ids))
+    ).all()
+    newest: dict[int, tuple[str, str | None]] = {}
+    reviews = session.execute(
+        select(Review.claim_id, Review.rating_label, Review.url)
+        .where(Review.claim_id.in_(ids))
+        .order_by(Review.claim_id, *NEWEST_REVIEW_FIRST)
+    ).all()
+    for claim_id, label, url in reviews:
+        newest.setdefault(claim_id, (label, url))
+    return {
+        claim_id: MatchDetail(
+            status=status,
+            claimant=claimant,
+            rating_label=newest.get(claim_id, (None, None))[0],
+            review_url=newest.get(claim_id, (None, None))[1],
+        )
+        for claim_id, status, claimant in claims
+    }
+
+
+def open_matcher(*, session: Session, semantic: bool = True) -> Matcher:
+    """A matcher over this database; semantic only when the index has vectors of this model."""
+    state = index_state(session=session)
+    index = load_index(session=session) if semantic and state.indexed else None
+    return Matcher(session=session, state=state, index=index)
 
 
 def match_claims(
@@ -42,13 +191,89 @@ def match_claims(
     exclude: Iterable[int] = (),
 ) -> list[MatchHit]:
     """The claims most similar to ``text``, best first, scored 0-100."""
+    matcher = open_matcher(session=session)
+    return matcher.match(text, limit=limit, min_score=min_score, exclude=exclude)
+
+
+def lexical_words(text: str) -> list[str]:
+    """The words of ``text`` that reach the full-text engine: the longest distinct ones."""
+    words = [word for word in query_words(text) if len(word) >= MIN_WORD_LENGTH]
+    return sorted(words, key=len, reverse=True)[:LEXICAL_WORDS]
+
+
+def _summed(*rankings: list[tuple[int, float]]) -> list[int]:
+    """Claims by the sum of their full-text scores over claim text and titles, best first."""
+    total: dict[int, float] = {}
+    for ranking in rankings:
+        for claim_id, score in ranking:
+            total[claim_id] = total.get(claim_id, 0.0) + score
+    return [claim_id for claim_id, _ in sorted(total.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def _lexical_claims(session: Session, text: str) -> list[tuple[int, float]]:
+    words = lexical_words(text)
+    if not words:
+        return []
+    hits = search_claims(session=session, query=" ".join(words), limit=CANDIDATES, any_word=True)
+    return [(hit.claim_id, hit.score) for hit in hits]
+
+
+def _lexical_titles(session: Session, text: str) -> list[tuple[int, float]]:
+    """Claims whose fact-check titles share words with ``text``, the best title first."""
+    words = lexical_words(text)
+    if not words:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        statement = _postgres_titles(words)
+    else:
+        statement = _sqlite_titles(words)
+    ranked: dict[int, float] = {}
+    for claim_id, score in session.execute(statement.limit(CANDIDATES)).all():
+        ranked.setdefault(claim_id, float(score))
+    return list(ranked.items())
+
+
+def _sqlite_titles(words: Sequence[str]) -> Select[int, float]:
+    expression = " OR ".join(f'"{word}"' for word in words)
+    return (
+        select(Review.claim_id, -_review_fts.c.rank)
+        .select_from(_review_fts.join(Review, Review.id == _review_fts.c.rowid))
+        .join(Claim, Claim.id == Review.claim_id)
+        .where(text("reviews_fts MATCH :expression").bindparams(expression=expression))
+        .where(Claim.deleted_at.is_(None))
+        .order_by(_review_fts.c.rank, Review.id)
+    )
+
+
+def _postgres_titles(words: Sequence[str]) -> Select[int, float]:
+    expression = " | ".join("'" + word.replace("'", "''") + "'" for word in words)
+    tsquery = func.to_tsquery("simple", func.factdb_unaccent(expression))
+    vector: ColumnElement[object] = literal_column("reviews.title_vector")
+    score = func.ts_rank_cd(vector, tsquery)
+    return (
+        select(Review.claim_id, score)
+        .join(Claim, Claim.id == Review.claim_id)
+        .where(vector.op("@@")(tsquery))
+        .where(Claim.deleted_at.is_(None))
+        .order_by(score.desc(), Review.id)
+    )
+
+
+def _fuzzy_matches(
+    *,
+    session: Session,
+    text: str,
+    limit: int = 5,
+    min_score: float = 0.0,
+    exclude: Iterable[int] = (),
+) -> list[MatchHit]:
+    """Claims that read like ``text`` word for word (rapidfuzz on sorted words, 0-100): the
+    quick near-duplicate warning of ``add``, which needs no model."""
     words = query_words(text)
     distinctive = sorted(words, key=len, reverse=True)[:KEY_WORDS]
     if not distinctive:
         return []
-    hits = search_claims(
-        session=session, query=" ".join(distinctive), limit=CANDIDATES, any_word=True
-    )
+    hits = search_claims(session=session, query=" ".join(distinctive), limit=200, any_word=True)
     excluded = set(exclude)
     ids = [hit.claim_id for hit in hits if hit.claim_id not in excluded]
     if not ids:
@@ -67,49 +292,15 @@ def match_claims(
     ]
 
 
-@dataclass(frozen=True)
-class Cluster:
-    """Claims that read alike: the oldest is kept by a merge, the others fold into it."""
-
-    keep: MatchHit
-    duplicates: list[MatchHit]
-
-
-def duplicate_clusters(
-    *,
-    session: Session,
-    min_score: float = NEAR_DUPLICATE_SCORE,
-    claim_filter: ClaimFilter | None = None,
-) -> list[Cluster]:
-    """Groups of likely duplicates among the selected claims, for a person to review."""
-    selection = claim_filter or ClaimFilter()
-    query = select(Claim.id, Claim.text).where(*filter_criteria(session, selection))
-    rows = session.execute(query.order_by(Claim.id).limit(selection.limit)).all()
-    clustered: set[int] = set()
-    clusters: list[Cluster] = []
-    for claim_id, text in rows:
-        if claim_id in clustered:
-            continue
-        similar = match_claims(
-            session=session, text=text, limit=20, min_score=min_score, exclude=clustered
-        )
-        others = [hit for hit in similar if hit.claim_id != claim_id]
-        if not others:
-            continue
-        clustered.add(claim_id)
-        clustered.update(hit.claim_id for hit in others)
-        clusters.append(Cluster(keep=MatchHit(claim_id, 100.0, text), duplicates=others))
-    return clusters
-
-
-def merge_cluster(*, session: Session, cluster: Cluster, actor: str) -> list[int]:
+def merge_cluster(*, session: Session, cluster: DuplicateCluster, actor: str) -> list[int]:
     """Fold duplicates into the kept claim: their sources are attributed to it, and they are
     soft-deleted with a pointer to it. Their reviews stay where they are (reviews are
-    append-only); the history of both sides says what happened."""
+    append-only); the history of both sides says what happened. Never across claimants."""
     keep = lock_claim_for_change(session=session, claim_id=cluster.keep.claim_id)
     merged: list[int] = []
     for duplicate in cluster.duplicates:
         claim = lock_claim_for_change(session=session, claim_id=duplicate.claim_id)
+        check_same_claimant(keep=keep, duplicate=claim)
         moved = _copy_appearances(session, claim, keep)
         claim.deleted_at = utcnow()
         record_history(
@@ -163,7 +354,7 @@ def similar_to(
         text = session.scalar(select(Claim.text).where(Claim.id == claim_id))
         if text is None:
             continue
-        hits = match_claims(
+        hits = _fuzzy_matches(
             session=session, text=text, limit=3, min_score=min_score, exclude=[claim_id]
         )
         if hits:

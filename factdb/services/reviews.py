@@ -9,6 +9,7 @@ from factdb.domain import HistoryAction, Status, StatusBasis
 from factdb.models import NEWEST_REVIEW_FIRST, Claim, Evidence, Review, utcnow
 from factdb.schemas.reviews import ReviewCreate
 from factdb.services.claims_query import lock_claim_for_change
+from factdb.services.embeddings import index_claims
 from factdb.services.history import record_history
 
 
@@ -37,6 +38,8 @@ def add_review(*, session: Session, claim_id: int, review_in: ReviewCreate) -> R
         },
     )
     session.flush()
+    # The fact-check's title joins what is embedded for the claim (re-embedded if it changed).
+    index_claims(session=session, claim_ids=[claim.id])
     return review
 
 

@@ -1,0 +1,357 @@
+"""Hybrid matching, the vector index, batch mode and the safe dedupe, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from factdb.db import create_db_engine, transaction
+from factdb.domain import OnError
+from factdb.errors import ConflictError
+from factdb.formats.match_queries import read_queries
+from factdb.formats.records import RawRecord
+from factdb.models import Claim, ClaimEmbedding
+from factdb.services.dedupe import (
+    DuplicateCluster,
+    DuplicateHit,
+    claim_facts,
+    differences,
+    duplicate_clusters,
+)
+from factdb.services.embeddings import index_state, model_id
+from factdb.services.importing import ImportOptions, import_records
+from factdb.services.matching import merge_cluster, open_matcher
+from tests.conftest import REPO_ROOT, CliRun, PostgresServer
+
+FEVER = REPO_ROOT.parent / "shared" / "data" / "fever" / "fever_dev_5000_5399.json"
+
+CLAIMS = [
+    ("Tilda Swinton is a vegan", "Is Tilda Swinton Vegan?"),
+    ("The Eiffel Tower was built in 1889 for the World's Fair", "When Was the Eiffel Tower Built?"),
+    ("Drinking hot water cures the coronavirus", "Does Hot Water Kill the Coronavirus?"),
+    ("The Great Wall of China is visible from space", "Can You See the Great Wall From Space?"),
+    ("Bananas are radioactive", "Are Bananas Radioactive?"),
+]
+
+
+def _records(
+    claims: Sequence[tuple[str, str | None]], claimant: str | None = None
+) -> Iterator[RawRecord]:
+    for number, (text, title) in enumerate(claims, start=1):
+        data: dict[str, object] = {"text": text}
+        if title is not None:
+            data["reviews"] = [
+                {
+                    "status": "false",
+                    "title": title,
+                    "reviewer": "Checker",
+                    "url": f"https://factcheck.example/{number}",
+                }
+            ]
+        if claimant is not None:
+            data["claimant"] = {"name": claimant}
+        yield RawRecord(location=f"test {number}", data=data)
+
+
+def add_claims(
+    url: str,
+    claims: Sequence[tuple[str, str | None]],
+    *,
+    claimant: str | None = None,
+    index: bool = True,
+) -> None:
+    """Claims added through the import service (reviews carry the titles)."""
+    engine = create_db_engine(url)
+    try:
+        with transaction(engine) as session:
+            import_records(
+                session=session,
+                records=_records(claims, claimant),
+                options=ImportOptions(actor="test", on_error=OnError.ABORT, index_embeddings=index),
+            )
+    finally:
+        engine.dispose()
+
+
+def ids_by_text(url: str) -> dict[str, int]:
+    engine = create_db_engine(url)
+    try:
+        with Session(engine) as session:
+            return {
+                text: claim_id for claim_id, text in session.execute(select(Claim.id, Claim.text))
+            }
+    finally:
+        engine.dispose()
+
+
+# -- the index ---------------------------------------------------------------------------------
+
+
+def test_import_embeds_claims_with_the_model_name(db_url: str) -> None:
+    add_claims(db_url, CLAIMS)
+    engine = create_db_engine(db_url)
+    with Session(engine) as session:
+        rows = session.execute(
+            select(ClaimEmbedding.model, func.length(ClaimEmbedding.vector))
+        ).all()
+        assert len(rows) == len(CLAIMS)
+        assert {model for model, _ in rows} == {model_id()}
+        assert {size for _, size in rows} == {512 * 4}
+        assert index_state(session=session).complete
+    engine.dispose()
+
+
+def test_match_finds_a_paraphrase_and_other_languages(db_url: str, cli: CliRun) -> None:
+    add_claims(db_url, CLAIMS)
+    ids = ids_by_text(db_url)
+    queries = {
+        "Tilda Swinton não come produtos de origem animal": CLAIMS[0][0],
+        "La tour Eiffel a été construite en 1889": CLAIMS[1][0],
+        "El agua caliente cura el coronavirus": CLAIMS[2][0],
+        "Die Chinesische Mauer ist vom Weltraum aus sichtbar": CLAIMS[3][0],
+        "Tilda Swinton doesn't eat animal products": CLAIMS[0][0],
+    }
+    for query, expected in queries.items():
+        result = cli("match", query, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)[0]["id"] == ids[expected], query
+
+
+def test_same_answers_on_sqlite_and_postgresql(
+    tmp_path: Path, postgres_server: PostgresServer
+) -> None:
+    sqlite_url = f"sqlite:///{tmp_path / 'same.sqlite3'}"
+    postgres_url = postgres_server.create_database(migrated=True)
+    try:
+        from factdb.services.schema import upgrade
+
+        engine = create_db_engine(sqlite_url)
+        upgrade(engine=engine)
+        engine.dispose()
+        answers = []
+        for url in (sqlite_url, postgres_url):
+            add_claims(url, CLAIMS)
+            engine = create_db_engine(url)
+            with Session(engine) as session:
+                matcher = open_matcher(session=session)
+                assert matcher.index is not None
+                from factdb.services.embeddings import encode
+
+                nearest = matcher.index.nearest(encode(["Bananen sind radioaktiv"]), 5)[0]
+                answers.append([(claim_id, round(score, 5)) for claim_id, score in nearest])
+            engine.dispose()
+        assert answers[0] == answers[1]
+    finally:
+        postgres_server.drop_database(postgres_url)
+
+
+def test_match_without_index_says_so_and_matches_words(db_url: str, cli: CliRun) -> None:
+    add_claims(db_url, CLAIMS, index=False)
+    result = cli("match", "Bananas radioactive", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "no claim has a vector" in result.stderr
+    assert "factdb index" in result.stderr
+    assert json.loads(result.stdout)[0]["text"] == "Bananas are radioactive"
+
+
+def test_index_builds_what_is_missing_then_nothing(db_url: str, cli: CliRun) -> None:
+    add_claims(db_url, CLAIMS, index=False)
+    first = cli("index")
+    assert first.exit_code == 0, first.output
+    assert f"{len(CLAIMS)} claims embedded" in first.stderr
+    second = cli("index")
+    assert "0 claims embedded" in second.stderr
+    result = cli("match", "Bananen sind radioaktiv", "--format", "json")
+    assert result.stderr == ""
+    assert json.loads(result.stdout)[0]["text"] == "Bananas are radioactive"
+
+
+def test_an_edit_is_reembedded(db_url: str, cli: CliRun) -> None:
+    add_claims(db_url, CLAIMS)
+    ids = ids_by_text(db_url)
+    claim_id = ids["Bananas are radioactive"]
+    edited = cli("edit", str(claim_id), "--text", "Apples are poisonous", "--reason", "typo")
+    assert edited.exit_code == 0, edited.output
+    result = cli("match", "Äpfel sind giftig", "--format", "json")
+    assert result.stderr == ""
+    assert json.loads(result.stdout)[0]["id"] == claim_id
+
+
+# -- batch mode --------------------------------------------------------------------------------
+
+
+def test_batch_mode_jsonl(db_url: str, cli: CliRun, tmp_path: Path) -> None:
+    add_claims(db_url, CLAIMS)
+    ids = ids_by_text(db_url)
+    queries = tmp_path / "queries.txt"
+    queries.write_text(
+        "Bananas are radioactive\n\n"
+        '{"id": "post-7", "text": "A Grande Muralha da China é visível do espaço"}\n'
+        '{"id": 12, "text": "Tilda Swinton ist Veganerin"}\n',
+        encoding="utf-8",
+    )
+    result = cli("match", "--queries", str(queries), "--format", "jsonl", "--limit", "2")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["query_id"] for line in lines] == [1, "post-7", 12]
+    assert lines[1]["query"] == "A Grande Muralha da China é visível do espaço"
+    top = lines[1]["matches"][0]
+    assert set(top) == {"id", "score", "text", "status", "claimant", "rating_label", "review_url"}
+    assert top["id"] == ids[CLAIMS[3][0]]
+    assert top["status"] == "false"
+    assert top["review_url"] == "https://factcheck.example/4"
+    assert all(len(line["matches"]) <= 2 for line in lines)
+
+
+def test_batch_mode_reads_standard_input(db_url: str, cli: CliRun) -> None:
+    add_claims(db_url, CLAIMS)
+    result = cli("match", "--queries", "-", "--format", "jsonl", input="Bananas are radioactive\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["matches"][0]["text"] == "Bananas are radioactive"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"id": 1, "text": \n', "not valid JSON"),
+        ('{"id": 1}\n', 'needs a non-empty "text"'),
+        ('{"id": [1], "text": "x"}\n', '"id" must be a string or a number'),
+    ],
+)
+def test_batch_mode_bad_lines(cli: CliRun, tmp_path: Path, content: str, message: str) -> None:
+    queries = tmp_path / "bad.jsonl"
+    queries.write_text(content, encoding="utf-8")
+    result = cli("match", "--queries", str(queries), "--format", "jsonl")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ")
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_match_needs_text_or_queries(cli: CliRun, tmp_path: Path) -> None:
+    assert cli("match").exit_code == 2
+    both = cli("match", "x", "--queries", str(tmp_path / "q.txt"))
+    assert both.exit_code == 2
+    missing = cli("match", "--queries", str(tmp_path / "missing.txt"))
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith("Error: cannot read")
+
+
+@given(
+    st.lists(st.text(min_size=1).filter(lambda t: t.strip() and "\n" not in t and "\r" not in t))
+)
+def test_read_queries_keeps_every_json_text(texts: list[str]) -> None:
+    lines = [json.dumps({"id": n, "text": text}) for n, text in enumerate(texts)]
+    read = list(read_queries(lines))
+    assert [query.text for query in read] == [text.strip() for text in texts]
+    assert [query.query_id for query in read] == list(range(len(texts)))
+
+
+# -- dedupe ------------------------------------------------------------------------------------
+
+NEAR_TWINS = ("The Eiffel Tower was built in 1889.", "The Eiffel Tower was built in 1889")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Jack Nicholson was born on July 15, 1873.", "Jack Nicholson was born on July 15, 1973."),
+        ("The film was adapted into a novel.", "The film wasn't adapted into a novel."),
+        ("The film was adapted into a novel.", "The film was not adapted into a novel."),
+        ("Crime fell by 12 percent in Ohio.", "Crime fell by 21 percent in Ohio."),
+        ("The senator voted for the bill in March.", "The senator voted for the bill in May."),
+        ("Barack Obama was born in Hawaii.", "Barack Obama was born in Kenya."),
+    ],
+)
+def test_dedupe_keeps_apart_claims_that_differ(
+    db_url: str, cli: CliRun, first: str, second: str
+) -> None:
+    add_claims(
+        db_url, [(first, None), (second, None), (NEAR_TWINS[0], None), (NEAR_TWINS[1], None)]
+    )
+    result = cli("dedupe", "--min-score", "50", "--format", "json")
+    assert result.exit_code == 0, result.output
+    clusters = json.loads(result.stdout)
+    ids = ids_by_text(db_url)
+    together = [
+        {cluster["keep"], *(hit["id"] for hit in cluster["duplicates"])} for cluster in clusters
+    ]
+    assert {ids[NEAR_TWINS[0]], ids[NEAR_TWINS[1]]} in together  # the rule is not all-blocking
+    assert not any({ids[first], ids[second]} <= group for group in together)
+
+
+def test_dedupe_keeps_claimants_apart_unless_asked(db_url: str, cli: CliRun) -> None:
+    add_claims(db_url, [(NEAR_TWINS[0], None)], claimant="Charlie Crist")
+    add_claims(db_url, [(NEAR_TWINS[1], None)], claimant="Mitt Romney")
+    assert json.loads(cli("dedupe", "--format", "json").stdout) == []
+    crossing = json.loads(cli("dedupe", "--any-claimant", "--format", "json").stdout)
+    assert len(crossing) == 1
+    refused = cli("dedupe", "--any-claimant", "--merge")
+    assert refused.exit_code == 2
+    assert "never crosses claimants" in refused.stderr
+
+
+def test_merge_never_crosses_claimants(db_url: str, engine: object) -> None:
+    add_claims(db_url, [(NEAR_TWINS[0], None)], claimant="Charlie Crist")
+    add_claims(db_url, [(NEAR_TWINS[1], None)], claimant="Mitt Romney")
+    ids = ids_by_text(db_url)
+    cluster = DuplicateCluster(
+        keep=DuplicateHit(ids[NEAR_TWINS[0]], 100.0, NEAR_TWINS[0]),
+        duplicates=[DuplicateHit(ids[NEAR_TWINS[1]], 99.0, NEAR_TWINS[1])],
+    )
+    db = create_db_engine(db_url)
+    with pytest.raises(ConflictError, match="never crosses claimants"), transaction(db) as session:
+        merge_cluster(session=session, cluster=cluster, actor="test")
+    with Session(db) as session:
+        assert session.scalar(select(func.count()).where(Claim.deleted_at.is_not(None))) == 0
+    db.dispose()
+
+
+def test_merge_folds_a_safe_cluster(db_url: str, cli: CliRun) -> None:
+    add_claims(db_url, [(NEAR_TWINS[0], None), (NEAR_TWINS[1], None)], claimant="Ann Lee")
+    result = cli("dedupe", "--merge", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["merged"] is True
+    listed = cli("list", "--format", "json")
+    assert [claim["text"] for claim in json.loads(listed.stdout)] == [NEAR_TWINS[0]]
+
+
+def test_claim_facts_rules() -> None:
+    def apart(first: str, second: str) -> list[str]:
+        return differences(claim_facts(first, None), claim_facts(second, None), any_claimant=False)
+
+    assert apart("It cost 1,000 dollars", "It cost 1000 dollars") == []
+    assert apart("It cost 1.5 million", "It cost 15 million") == ["number or date"]
+    assert apart("He isn't here", "He is here") == ["negation"]
+    assert apart("Obama said it", "Trump said it") == ["named entity"]
+    assert apart("Taxes rose, Obama said", "Taxes rose, Obama said") == []
+    assert differences(claim_facts("x", 1), claim_facts("x", 2), any_claimant=True) == []
+    assert differences(claim_facts("x", 1), claim_facts("x", None), any_claimant=False) == [
+        "claimant"
+    ]
+
+
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nothing|nobody|neither|nor|without)\b|n't\b", re.I)
+
+
+@pytest.mark.skipif(not FEVER.exists(), reason="the shared FEVER data is beside the repository")
+def test_fever_clusters_never_differ_in_number_date_or_negation(db_url: str) -> None:
+    claims = [item["claim"] for item in json.loads(FEVER.read_text(encoding="utf-8"))]
+    add_claims(db_url, [(text, None) for text in dict.fromkeys(claims)])
+    engine = create_db_engine(db_url)
+    with Session(engine) as session:
+        clusters = duplicate_clusters(session=session, min_score=80.0)
+    engine.dispose()
+    for cluster in clusters:
+        texts = [cluster.keep.text, *(hit.text for hit in cluster.duplicates)]
+        # Checked independently of the rules' own code: digits and English negations.
+        assert len({tuple(sorted(re.findall(r"\d+", text))) for text in texts}) == 1, texts
+        assert len({len(_NEGATION.findall(text)) for text in texts}) == 1, texts
