@@ -50,6 +50,24 @@ POSTGRES_DOWNGRADE = [
     "DROP INDEX ix_reviews_title_vector",
     "ALTER TABLE reviews DROP COLUMN title_vector",
 ]
+# 0007's trigger lets relabel change a review's derived status only when every other column is
+# unchanged. A generated column is still NULL in a BEFORE trigger's NEW row, so title_vector
+# must be left out of that comparison, or every relabel would be refused.
+RELABEL_ONLY = """
+CREATE OR REPLACE FUNCTION factdb_reviews_relabel_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE'
+        AND OLD.status_basis <> 'given' AND NEW.status_basis <> 'given'
+        AND (to_jsonb(OLD) - 'status' - 'status_basis'{ignored})
+            = (to_jsonb(NEW) - 'status' - 'status_basis'{ignored})
+    THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'reviews is append-only: rows cannot be changed or removed (only the status derived from a published label may be re-derived)'
+        USING ERRCODE = 'restrict_violation';
+END;
+$$
+"""
 
 
 def upgrade() -> None:
@@ -72,10 +90,14 @@ def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     for statement in POSTGRES_UPGRADE if postgres else SQLITE_UPGRADE:
         op.execute(statement)
+    if postgres:
+        op.execute(RELABEL_ONLY.format(ignored=" - 'title_vector'"))
 
 
 def downgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:
+        op.execute(RELABEL_ONLY.format(ignored=""))
     for statement in POSTGRES_DOWNGRADE if postgres else SQLITE_DOWNGRADE:
         op.execute(statement)
     op.drop_index(op.f("ix_claim_embeddings_model"), table_name="claim_embeddings")
