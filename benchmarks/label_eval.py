@@ -75,9 +75,22 @@ def verdict_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     ]
 
 
-def agreement(rows: list[dict[str, str]], mapper: RatingMapper) -> list[tuple[dict[str, str], str]]:
-    """Each row with the X-Fact class its factdb status corresponds to."""
-    return [(row, XFACT_CLASS[mapper.map(row["rating_label"]).status]) for row in rows]
+def agreement(
+    rows: list[dict[str, str]], mapper: RatingMapper, *, with_publisher: bool = True
+) -> list[tuple[dict[str, str], str]]:
+    """Each row with the X-Fact class its factdb status corresponds to; `with_publisher` lets
+    the row's site choose a publisher's own scale, as a review's URL does on import."""
+    return [
+        (
+            row,
+            XFACT_CLASS[
+                mapper.map(
+                    row["rating_label"], publisher=(row["site"],) if with_publisher else ()
+                ).status
+            ],
+        )
+        for row in rows
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     ):
         results = agreement(rows, mapper)
         _print_figures(title, rows, results)
+        general = agreement(rows, mapper, with_publisher=False)
+        same = sum(row["xfact_class"] == found for row, found in general)
+        print(
+            f"  general table alone    {same:4d}  {same / len(rows):6.1%}  (no publisher's scale)"
+        )
     if args.show_misses:
         for row, found in results:
             if row["xfact_class"] != found:

@@ -8,8 +8,9 @@ doubtful mapping can be found and corrected later.
 Resolution order in `RatingMapper.map`, most trusted first:
 
 1. the user's own map (``--rating-map``), whole label;
-2. the built-in table (the lists below and the vocabulary files in ``rating_labels/``), whole
-   label;
+2. the publisher's own scale, when the review's publisher has one (``rating_labels/publishers/``),
+   then the built-in table (the lists below and the vocabulary files in ``rating_labels/``),
+   whole label;
 3. the verdicts a label opens with ("False. No such policy exists", "This is misleading
    because…", "правда и манипуляция"): filler such as "this is" is skipped, the longest known
    label wins at each step, and several verdicts joined by "and" or punctuation are combined by
@@ -37,7 +38,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
@@ -170,7 +171,7 @@ _ENGLISH: LabelList = {
     ),
     Status.MISLEADING: (
         "Misleading", "Needs context", "Missing context", "Out of context",
-        "Taken out of context", "Lacks context", "Lacking context", "No context", "False context",
+        "Taken out of context", "Lacks context", "Lacking context", "No context",
         "Distorted", "Misrepresented", "Cherry-picked", "Spin", "Deceptive", "Manipulated",
     ),
     Status.UNPROVEN: (
@@ -424,6 +425,57 @@ BUILTIN_LABELS: Mapping[str, Status] = MappingProxyType(_build_table(LABEL_SOURC
 """Normalised label → status, for every label in `LABEL_SOURCES`."""
 
 
+# --- Publishers' own scales ------------------------------------------------------------------
+# The same words can sit at different places on different publishers' scales: Correctiv rates
+# "Falsch" and, separately and more mildly, "Falscher Kontext", while newsrooms that rate with
+# First Draft's types use "False context" for content whose context is false. A file in
+# ``rating_labels/publishers/`` named after a publisher's domain holds that publisher's scale;
+# it applies only to reviews whose publisher is that domain (or one of its subdomains), after
+# the user's own map and before the general table.
+PUBLISHER_LABEL_FILES = LABEL_FILES / "publishers"
+
+_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$")
+_URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*:/{0,2}(?:[^@/?#]*@)?([^/?#:]+)", re.IGNORECASE)
+
+
+def _publisher_tables() -> dict[str, dict[str, Status]]:
+    return {
+        path.stem.lower(): _build_table([_read_label_file(path)])
+        for path in sorted(PUBLISHER_LABEL_FILES.glob("*.tsv"))
+    }
+
+
+PUBLISHER_LABELS: Mapping[str, Mapping[str, Status]] = MappingProxyType(_publisher_tables())
+"""Publisher domain → its own scale (normalised label → status)."""
+
+
+def publisher_domain(publisher: str | None) -> str | None:
+    """The host a review's publisher is known by: a URL's host or a bare domain name
+    ("https://www.correctiv.org/faktencheck/…", "correctiv.org"), without "www."; None for a
+    plain name ("PolitiFact"), which no scale file is keyed by."""
+    if not publisher:
+        return None
+    candidate = publisher.strip().lower()
+    url = _URL_HOST.match(candidate)
+    host = url.group(1) if url else candidate
+    host = host.rstrip(".").removeprefix("www.")
+    return host if _DOMAIN.match(host) else None
+
+
+def publisher_scale(*publishers: str | None) -> str | None:
+    """The domain of the first of `publishers` (URLs or names, most specific first) that has a
+    scale of its own, matching subdomains ("hindi.example.in" uses "example.in")."""
+    for publisher in publishers:
+        host = publisher_domain(publisher)
+        while host:
+            if host in PUBLISHER_LABELS:
+                return host
+            _, _, host = host.partition(".")
+            if "." not in host:
+                break
+    return None
+
+
 # --- Leading verdicts ------------------------------------------------------------------------
 # Words that introduce a verdict without being one ("This claim is false", "Rating: Falso",
 # "C'est faux"). Articles are included so "This is a hoax" reaches "hoax".
@@ -609,13 +661,21 @@ class RatingMapper:
     built-in table, so a team can follow its own editorial policy.
     """
 
-    def __init__(self, overrides: Mapping[str, Status] | None = None) -> None:
+    def __init__(
+        self, overrides: Mapping[str, Status] | None = None, *, publisher: str | None = None
+    ) -> None:
+        """`publisher`: the domain of a scale in `PUBLISHER_LABELS` this mapper reads labels
+        on (see `for_publisher`); None for the general table alone."""
         self._overrides = _normalise_overrides(overrides or {})
+        self._scale: Mapping[str, Status] = PUBLISHER_LABELS[publisher] if publisher else {}
         # Prefix search never needs to look further than the longest key.
-        self._max_words = max(len(key.split()) for key in (*BUILTIN_LABELS, *self._overrides))
+        self._max_words = max(
+            len(key.split()) for key in (*BUILTIN_LABELS, *self._overrides, *self._scale)
+        )
         self._typo_keys: list[str] | None = None
         # Data sets repeat a handful of labels thousands of times; each is resolved once.
         self._resolved: dict[str, RatingMatch | None] = {}
+        self._publishers: dict[str, RatingMapper] = {}
 
     @classmethod
     def from_csv(cls, path: Path) -> RatingMapper:
@@ -646,14 +706,37 @@ class RatingMapper:
             raise InvalidInputError(f"rating map {path}: line {reader.line_num}: {error}") from None
         return cls(overrides)
 
+    def for_publisher(self, *publishers: str | None) -> RatingMapper:
+        """This mapper reading labels on the scale of the first of `publishers` (URLs or
+        names) that has one; itself when none has."""
+        domain = publisher_scale(*publishers)
+        if domain is None or self._scale:
+            return self
+        if domain not in self._publishers:
+            mapper = RatingMapper(publisher=domain)
+            mapper._overrides = self._overrides  # already normalised and checked
+            mapper._max_words = max(mapper._max_words, self._max_words)
+            self._publishers[domain] = mapper
+        return self._publishers[domain]
+
     def map(
         self,
         label: str | None,
         rating_value: float | None = None,
         best_rating: float | None = None,
         worst_rating: float | None = None,
+        *,
+        publisher: Sequence[str | None] = (),
     ) -> RatingMatch:
-        """The status for a published rating; see the module docstring for the order of rules."""
+        """The status for a published rating; see the module docstring for the order of rules.
+
+        `publisher`: what is known of who published the review (its publisher's URL, its own
+        URL, the reviewer's name), most specific first, so that a publisher's own scale applies.
+        """
+        if publisher:
+            mapper = self.for_publisher(*publisher)
+            if mapper is not self:
+                return mapper.map(label, rating_value, best_rating, worst_rating)
         key = _label_key(label) if label else ""
         match = self._resolve(key) if key else None
         number = _status_from_number(rating_value, best_rating, worst_rating)
@@ -761,14 +844,19 @@ class RatingMapper:
     def _fuzzy_keys(self) -> list[str]:
         if self._typo_keys is None:
             self._typo_keys = [
-                key for key in (*self._overrides, *BUILTIN_LABELS) if len(key) >= _FUZZY_MIN_CHARS
+                key
+                for key in (*self._overrides, *self._scale, *BUILTIN_LABELS)
+                if len(key) >= _FUZZY_MIN_CHARS
             ]
         return self._typo_keys
 
     def _lookup(self, key: str) -> RatingMatch | None:
-        """One normalised key: the user's map first, then the built-in table."""
+        """One normalised key: the user's map first, then the publisher's scale, then the
+        built-in table."""
         if key in self._overrides:
             return RatingMatch(self._overrides[key], RatingBasis.CUSTOM)
+        if key in self._scale:
+            return RatingMatch(self._scale[key], RatingBasis.LABEL)
         if key in BUILTIN_LABELS:
             return RatingMatch(BUILTIN_LABELS[key], RatingBasis.LABEL)
         return None

@@ -440,8 +440,9 @@ XFACT_CLASS = {
 
 @pytest.mark.skipif(not XFACT_LABELS.is_file(), reason="the shared X-Fact labels are not here")
 def test_xfact_label_table_imports_as_published(cli: CliRun) -> None:
-    """X-Fact's 648 labels of 36 sites, imported with the README's command: every label is kept
-    as published (the longest is 2,792 characters), and the statuses stored agree with X-Fact."""
+    """X-Fact's 648 labels of 36 sites, imported with the site as the review's publisher: every
+    label is kept as published (the longest is 2,792 characters), and the statuses stored agree
+    with X-Fact."""
     command = [
         "import",
         str(XFACT_LABELS),
@@ -449,6 +450,8 @@ def test_xfact_label_table_imports_as_published(cli: CliRun) -> None:
         "text=text",
         "--map",
         "rating_label=rating_label",
+        "--map",
+        "site=publisher",
     ]
     result = cli(*command)
     assert result.exit_code == 0, result.stderr
@@ -467,7 +470,8 @@ def test_xfact_label_table_imports_as_published(cli: CliRun) -> None:
         ):
             verdicts += 1
             same += XFACT_CLASS[claim["status"]] == row["xfact_class"]
-    assert same / verdicts >= 0.93, f"{same} of {verdicts}"  # 93.4 %: see the README
+    # 96.2 %: each site's labels are read on its own scale where factdb has one (the README)
+    assert same / verdicts >= 0.95, f"{same} of {verdicts}"
 
     before = _info(cli)
     again = cli(*command)

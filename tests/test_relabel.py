@@ -210,3 +210,39 @@ def test_a_bad_rating_map_changes_nothing(
     assert "Traceback" not in result.stderr
     assert cli("relabel", "--rating-map", str(tmp_path / "missing.csv")).exit_code == 2
     assert counts() == before
+
+
+PUBLISHED = """text,rating_label,review_url
+A photo shows last week's flood,False context,https://correctiv.org/faktencheck/2021/05/flood/
+A video shows yesterday's march,False context,https://www.cekfakta.com/focus/march
+"""
+
+
+def test_a_publishers_own_scale_decides_on_import_and_on_relabel(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    """Correctiv rates "False context" apart from "False"; on its reviews the label is
+    misleading, elsewhere false, and relabel reads each review on its publisher's scale."""
+    data = tmp_path / "published.csv"
+    data.write_text(PUBLISHED, encoding="utf-8")
+    mapping = ["--map", "text=text", "--map", "rating_label=rating_label"]
+    result = cli("import", str(data), *mapping, "--map", "review_url=review_url")
+    assert result.exit_code == 0, result.stderr
+    statuses = {text: claim["status"] for text, claim in _claims(cli).items()}
+    assert statuses == {
+        "A photo shows last week's flood": "misleading",
+        "A video shows yesterday's march": "false",
+    }
+
+    rating_map = tmp_path / "ratings.csv"
+    rating_map.write_text("label,status\nFalse context,mixed\n", encoding="utf-8")
+    assert cli("relabel", "--rating-map", str(rating_map)).exit_code == 0
+    assert {claim["status"] for claim in _claims(cli).values()} == {"mixed"}
+
+    result = cli("relabel")
+    assert result.exit_code == 0, result.stderr
+    statuses = {text: claim["status"] for text, claim in _claims(cli).items()}
+    assert statuses == {
+        "A photo shows last week's flood": "misleading",
+        "A video shows yesterday's march": "false",
+    }

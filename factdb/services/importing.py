@@ -273,7 +273,11 @@ class _BatchImporter:
             status, basis = item.status, item.status_basis or StatusBasis.GIVEN
         else:
             match = self.options.rating_mapper.map(
-                item.rating_label, item.rating_value, item.best_rating, item.worst_rating
+                item.rating_label,
+                item.rating_value,
+                item.best_rating,
+                item.worst_rating,
+                publisher=(item.publisher_url, item.url, item.publisher, item.reviewer),
             )
             status, basis = match.status, StatusBasis(match.basis.value)
         if status is Status.UNVERIFIED:

@@ -87,6 +87,9 @@ def _changes(
             Review.rating_value,
             Review.best_rating,
             Review.worst_rating,
+            Review.publisher_url,
+            Review.url,
+            Review.reviewer,
         )
         .join(Claim, Claim.id == Review.claim_id)
         .where(Review.status_basis != StatusBasis.GIVEN.value, Claim.deleted_at.is_(None))
@@ -94,10 +97,11 @@ def _changes(
     )
     # The caller consumes the whole scan before it changes anything, so the scan never meets its
     # own updates; labels repeat, so each distinct rating is mapped once.
-    mapped = lru_cache(maxsize=65_536)(mapper.map)
+    mapped = lru_cache(maxsize=65_536)(RatingMapper.map)
     for row in session.execute(query.execution_options(yield_per=10_000)):
         summary.reviews_examined += 1
-        match = mapped(row.rating_label, row.rating_value, row.best_rating, row.worst_rating)
+        scale = mapper.for_publisher(row.publisher_url, row.url, row.reviewer)
+        match = mapped(scale, row.rating_label, row.rating_value, row.best_rating, row.worst_rating)
         after = (match.status.value, match.basis.value)
         before = (row.status, row.status_basis)
         if after != before:
