@@ -66,7 +66,7 @@ class BulkWriter:
             return
         columns = tuple(rows[0])
         converters = self._converters_for(table, columns)
-        values = [_converted(row, columns, converters) for row in rows]
+        values = _all_converted(rows, columns, converters)
         if self.is_postgresql:
             self._copy(table, columns, values)
         else:
@@ -121,13 +121,19 @@ class BulkWriter:
                 copy.write_row(row)
 
 
-def _converted(
-    row: Mapping[str, Any], columns: tuple[str, ...], converters: list[Converter]
-) -> list[Any]:
-    values = [row[name] for name in columns]
+def _all_converted(
+    rows: Sequence[Mapping[str, Any]], columns: tuple[str, ...], converters: list[Converter]
+) -> list[list[Any]]:
+    """Every row's values in ``columns`` order, converted where the column's type says so: the
+    loop runs per converted column, not per value."""
+    values = [[row[name] for name in columns] for row in rows]
     for position, convert in enumerate(converters):
-        if convert is not None and values[position] is not None:
-            values[position] = convert(values[position])
+        if convert is None:
+            continue
+        for row_values in values:
+            value = row_values[position]
+            if value is not None:
+                row_values[position] = convert(value)
     return values
 
 
