@@ -184,13 +184,23 @@ class DeferredMaintenance:
         self.dialect = connection.dialect.name
         self._objects: list[tuple[str, str]] = []  # (name, definition) to re-create
         self._fts_after: dict[str, int] = {}
+        # Started: asked once (the import asks no more); active: something is to be restored.
+        self.started = False
         self.active = False
 
     def begin(self) -> None:
         from factdb.services.counts import POSTGRES_SUSPEND, SQLITE_COUNT_TRIGGERS
 
         execute = self.connection.exec_driver_sql
+        self.started = True
         if self.dialect == "postgresql":
+            # Only the tables' owner may drop indexes and recount; a narrower role (the desk's)
+            # imports with every trigger and index live.
+            owner = execute(
+                "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = 'claims'::regclass"
+            ).scalar()
+            if not owner:
+                return
             execute(POSTGRES_SUSPEND)
             empty = execute("SELECT NOT EXISTS (SELECT 1 FROM claims)").scalar()
             if empty:

@@ -130,7 +130,7 @@ def import_records(
         bulk = True
     iterator = iter(records)
     while batch := list(islice(iterator, options.batch_size)):
-        if not deferred.active and (bulk or (bulk is None and summary.read >= BULK_THRESHOLD)):
+        if not deferred.started and (bulk or (bulk is None and summary.read >= BULK_THRESHOLD)):
             deferred.begin()
         importer.import_batch(batch)
     deferred.finish()

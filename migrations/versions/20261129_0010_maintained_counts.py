@@ -6,6 +6,9 @@ and of appearances by source id. Row triggers on claims and appearances change t
 the writing transaction, so they commit, roll back and stay isolated with the rows they count; a
 soft delete or restore moves a claim between the live counts and 'deleted'.
 
+On PostgreSQL the counting functions run with their owner's rights (SECURITY DEFINER, with the
+search path fixed at creation), so a role that may change claims needs no right on the counts.
+
 A bulk import (factdb's own, large) suspends the counting and recounts once before it commits:
 on PostgreSQL the triggers are skipped while the transaction-local setting ``factdb.bulk`` is on;
 on SQLite, which has no such setting, the import drops and re-creates them in its transaction.
@@ -154,7 +157,10 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         for name, body in POSTGRES_FUNCTIONS.items():
-            op.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $${body}\n$$")
+            op.execute(
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+                f"SECURITY DEFINER SET search_path FROM CURRENT AS $${body}\n$$"
+            )
         for trigger, table, events, function in POSTGRES_TRIGGERS:
             op.execute(
                 f"CREATE TRIGGER {trigger} {events} ON {table} FOR EACH ROW "
