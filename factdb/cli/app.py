@@ -114,6 +114,11 @@ def __getattr__(name: str) -> typer.Typer:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    # Tools that look for the application by name (``typer factdb.cli.app utils docs``) see it.
+    return sorted({*globals(), "app"})
+
+
 def requested_command(args: Sequence[str]) -> str | None:
     """The command a command line runs, when it names one plainly (else None: build them all)."""
     remaining = iter(args)
