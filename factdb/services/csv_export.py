@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from factdb.domain import Status
@@ -34,6 +34,7 @@ from factdb.schemas.types import TAG_SEPARATOR
 from factdb.services.claims_query import filter_criteria
 
 PAGE_SIZE = 5_000
+HEX_UUID_LENGTH = 32
 _RATING = {status.value: status.rating_value for status in Status}
 
 
@@ -57,7 +58,8 @@ def _report_pages(
             .execute(
                 select(
                     Claim.id,
-                    Claim.uid,
+                    # As stored: SQLite's 32 hex digits are spelled out below, not parsed.
+                    type_coerce(Claim.uid, String),
                     Claim.text,
                     Claimant.name,
                     Claimant.kind,
@@ -107,7 +109,7 @@ def _page_rows(session: Session, claims: Sequence[Any]) -> Iterator[list[Any]]:
         label, reviewed_at, reviewer, note, url = review or ("", None, "", None, None)
         yield [
             claim_id,
-            str(uid),
+            _uid_text(uid),
             text,
             claimant or "",
             kind or "",
@@ -257,6 +259,13 @@ def _external_ids(session: Session, low: int, high: int) -> dict[int, list[str]]
 def _core(session: Session) -> Connection:
     # Plain Core rows: the ORM's row loading is pure overhead for a report of columns.
     return session.connection()
+
+
+def _uid_text(uid: object) -> str:
+    """A uid in its canonical dashed form, from SQLite's stored hex or PostgreSQL's UUID."""
+    if isinstance(uid, str) and len(uid) == HEX_UUID_LENGTH:
+        return f"{uid[:8]}-{uid[8:12]}-{uid[12:16]}-{uid[16:20]}-{uid[20:]}".lower()
+    return str(uid)
 
 
 def _iso(value: date | datetime | None) -> str:

@@ -52,7 +52,7 @@ from factdb.models import (
 from factdb.ratings import RatingMapper
 from factdb.schemas.interchange import AppearanceRecord, ClaimRecord, RejectedRecord, ReviewRecord
 from factdb.schemas.types import fingerprint, sha256_text
-from factdb.services.bulk import BulkWriter
+from factdb.services.bulk import BulkWriter, DeferredMaintenance
 from factdb.services.claimants import name_key
 from factdb.services.claims import locate_quote, lock_claim_texts
 
@@ -60,6 +60,9 @@ UNKNOWN_REVIEWER = "unknown"
 TOP_UNMAPPED_LABELS = 10
 FIRST_REJECTIONS = 5
 BATCH_SIZE = 1_000
+# An import that has read this many records (or that starts on an empty collection) is a bulk
+# load: full-text, counts and secondary indexes are brought up to date once, before it commits.
+BULK_THRESHOLD = 10_000
 # Enough ids per IN (...) for speed, few enough for every database's parameter limit.
 LOOKUP_CHUNK = 500
 
@@ -82,6 +85,9 @@ class ImportOptions:
     batch_size: int = BATCH_SIZE
     # Embed the batch's claims for `match` as they land (else `factdb index` does it later).
     index_embeddings: bool = True
+    # The bulk path: None decides (empty collection, or past BULK_THRESHOLD records read);
+    # True and False force it on or off (the database contents are the same either way).
+    bulk: bool | None = None
 
 
 @dataclass
@@ -118,9 +124,16 @@ def import_records(
     summary = ImportSummary()
     lock_claim_texts(session=session)
     importer = _BatchImporter(session, options, summary, on_reject)
+    deferred = DeferredMaintenance(session.connection())
+    bulk = options.bulk
+    if bulk is None and session.execute(select(Claim.id).limit(1)).first() is None:
+        bulk = True
     iterator = iter(records)
     while batch := list(islice(iterator, options.batch_size)):
+        if not deferred.started and (bulk or (bulk is None and summary.read >= BULK_THRESHOLD)):
+            deferred.begin()
         importer.import_batch(batch)
+    deferred.finish()
     return summary
 
 
