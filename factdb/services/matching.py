@@ -24,7 +24,7 @@ from factdb.domain import HistoryAction
 from factdb.models import NEWEST_REVIEW_FIRST, Appearance, Claim, Claimant, Review, utcnow
 from factdb.services.claims_query import lock_claim_for_change
 from factdb.services.dedupe import DuplicateCluster, check_same_claimant
-from factdb.services.embeddings import IndexState, VectorIndex, encode, index_state, load_index
+from factdb.services.embeddings import IndexState, VectorIndex, encode, index_state, open_index
 from factdb.services.history import record_history
 from factdb.services.search import query_words, search_claims
 
@@ -177,9 +177,10 @@ def match_details(*, session: Session, claim_ids: Iterable[int]) -> dict[int, Ma
 
 def open_matcher(*, session: Session, semantic: bool = True) -> Matcher:
     """A matcher over this database; semantic only when the index has vectors of this model."""
-    state = index_state(session=session)
-    index = load_index(session=session) if semantic and state.indexed else None
-    return Matcher(session=session, state=state, index=index)
+    if not semantic:
+        return Matcher(session=session, state=index_state(session=session), index=None)
+    state, index = open_index(session=session)
+    return Matcher(session=session, state=state, index=index if state.indexed else None)
 
 
 def match_claims(
