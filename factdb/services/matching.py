@@ -13,6 +13,7 @@ The weights and the rank constant were chosen on the train split of CLEF 2020 Ch
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -40,6 +41,20 @@ RANK_CONSTANT = 3.0
 WEIGHTS = {"semantic": 2.0, "claim_words": 1.0, "title_words": 0.0, "words": 1.0}
 
 _review_fts = table("reviews_fts", column("rowid"), column("rank"))
+# A pasted post: links, the "— Name (@handle) Month D, YYYY" line that an embedded tweet ends
+# with, and #hashtags / @handles written in CamelCase are not words a fact-check shares.
+_LINK = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.IGNORECASE)
+_SIGNATURE = re.compile(r"\s*[\u2014\u2013]\s*[^\u2014\u2013\n()]{0,80}\(@\w{1,30}\)[^()@]{0,40}$")
+_TAG = re.compile(r"[#@](\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|_")
+
+
+def clean_query(text: str) -> str:
+    """A query as a post was pasted, reduced to what it says: links and the embedded tweet's
+    signature dropped, hashtags and handles split into words (#FakeNews: Fake News)."""
+    cleaned = _SIGNATURE.sub("", _LINK.sub(" ", text))
+    cleaned = _TAG.sub(lambda found: " ".join(_CAMEL.split(found.group(1))), cleaned)
+    return " ".join(cleaned.split()) or " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -87,6 +102,7 @@ class Matcher:
 
     def rankings(self, texts: Sequence[str]) -> list[dict[str, list[int]]]:
         """For each text, the candidates in the order of each signal (before fusion)."""
+        texts = [clean_query(text) for text in texts]
         vectors = None
         nearest: list[list[tuple[int, float]]] = [[] for _ in texts]
         if self.index is not None:
