@@ -201,7 +201,7 @@ def _nearest(url: str, query: str, k: int = 5) -> list[tuple[int, float]]:
         engine.dispose()
 
 
-MORE_CLAIMS = [
+MORE_CLAIMS: list[tuple[str, str | None]] = [
     (f"{subject} {verb} {thing} in {year}", None)
     for subject, verb, thing, year in zip(
         ["The mayor", "A senator", "The school board", "Police", "The governor", "A bank"] * 4,
@@ -257,7 +257,7 @@ def test_grouped_vectors_give_the_exact_answers(
 
     from factdb.services import vector_file
 
-    add_claims(db_url, CLAIMS + MORE_CLAIMS)
+    add_claims(db_url, [*CLAIMS, *MORE_CLAIMS])
     queries = ["Bananen sind radioaktiv", "The mayor closed the library", "A bank sold a park"]
     exact = [_nearest(db_url, query, 8) for query in queries]
     engine = create_db_engine(db_url)
