@@ -267,7 +267,7 @@ def index(
     with the same model and text are left alone. Safe to interrupt and run again.
     """
     from factdb.cli.progress import progress
-    from factdb.services.embeddings import index_claims, index_state, stale_claim_ids
+    from factdb.services.embeddings import index_claims, open_index, stale_claim_ids
 
     with unit_of_work(ctx) as session:
         wanted = stale_claim_ids(session=session, everything=rebuild)
@@ -278,7 +278,9 @@ def index(
                 on_progress=lambda count: _ticks(tick, count),
                 force=rebuild,
             )
-        state = index_state(session=session)
+        session.flush()
+        # The vector file that `match` maps is made now, not by the first match.
+        state, _ = open_index(session=session)
     typer.echo(
         f"{embedded} claims embedded, {len(wanted) - embedded} unchanged; "
         f"{state.indexed} of {state.claims} live claims indexed with {state.model}",

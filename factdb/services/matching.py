@@ -16,18 +16,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process, utils
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
-from factdb.domain import HistoryAction
 from factdb.models import NEWEST_REVIEW_FIRST, Appearance, Claim, Claimant, Review, utcnow
-from factdb.services.claims_query import lock_claim_for_change
-from factdb.services.dedupe import DuplicateCluster, check_same_claimant
 from factdb.services.embeddings import IndexState, VectorIndex, encode, index_state, open_index
-from factdb.services.history import record_history
 from factdb.services.search import query_words, search_claims
+
+if TYPE_CHECKING:
+    from factdb.services.dedupe import DuplicateCluster
+
+# Merging, the near-duplicate warning and their imports (pydantic schemas, history, rapidfuzz)
+# are loaded only by the commands that use them: `match` starts without them.
 
 CANDIDATES = 100
 KEY_WORDS = 5
@@ -286,6 +288,8 @@ def _fuzzy_matches(
 ) -> list[MatchHit]:
     """Claims that read like ``text`` word for word (rapidfuzz on sorted words, 0-100): the
     quick near-duplicate warning of ``add``, which needs no model."""
+    from rapidfuzz import fuzz, process, utils
+
     words = query_words(text)
     distinctive = sorted(words, key=len, reverse=True)[:KEY_WORDS]
     if not distinctive:
@@ -313,6 +317,11 @@ def merge_cluster(*, session: Session, cluster: DuplicateCluster, actor: str) ->
     """Fold duplicates into the kept claim: their sources are attributed to it, and they are
     soft-deleted with a pointer to it. Their reviews stay where they are (reviews are
     append-only); the history of both sides says what happened. Never across claimants."""
+    from factdb.domain import HistoryAction
+    from factdb.services.claims_query import lock_claim_for_change
+    from factdb.services.dedupe import check_same_claimant
+    from factdb.services.history import record_history
+
     keep = lock_claim_for_change(session=session, claim_id=cluster.keep.claim_id)
     merged: list[int] = []
     for duplicate in cluster.duplicates:

@@ -44,6 +44,7 @@ MANIFEST = "manifest.json"
 # Encoding more texts than this in one call builds the tokenizer's full dictionary (0.2 s),
 # which is faster than memory-mapped look-ups once there are that many.
 BULK_TEXTS = 64
+FULL_AFTER_LOOKUPS = 50_000
 _SOURCES = ("weights.npz", "sp.model")
 _ORDERS = (2, 3, 5)
 
@@ -235,6 +236,10 @@ class _PrefixTable:
         memo = self._memo
         if text in memo:
             return memo[text]
+        if len(memo) >= FULL_AFTER_LOOKUPS:
+            # A long-running process (batch mode): the whole dictionary is faster from here on.
+            self.make_full()
+            return self.get(text)
         keys = self._keys
         position = int(keys.searchsorted(text))
         found = (
