@@ -43,6 +43,17 @@ RANK_CONSTANT = 3.0
 WEIGHTS = {"semantic": 2.0, "claim_words": 1.0, "title_words": 0.0, "words": 1.0}
 
 _review_fts = table("reviews_fts", column("rowid"), column("rank"))
+# How many of a query's words (beyond those no claim has) are ranked, and up to how many claims
+# a word's count is read (a bounded scan however common the word).
+RARE_WORDS = 12
+COMMON_CLAIMS = 2000
+_SQLITE_COUNT = text(
+    "SELECT count(*) FROM (SELECT 1 FROM claims_fts WHERE claims_fts MATCH :e LIMIT :cap)"
+)
+_POSTGRES_COUNT = text(
+    "SELECT count(*) FROM (SELECT 1 FROM claims WHERE search_vector @@ "
+    "to_tsquery('simple', factdb_unaccent(:e)) LIMIT :cap) AS found"
+)
 # A pasted post: links, the "— Name (@handle) Month D, YYYY" line that an embedded tweet ends
 # with, and #hashtags / @handles written in CamelCase are not words a fact-check shares.
 _LINK = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.IGNORECASE)
@@ -76,6 +87,7 @@ class Matcher:
     index: VectorIndex | None
     weights: dict[str, float] = field(default_factory=lambda: dict(WEIGHTS))
     rank_constant: float = RANK_CONSTANT
+    _counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def semantic(self) -> bool:
@@ -112,8 +124,9 @@ class Matcher:
             nearest = self.index.nearest(vectors, CANDIDATES)
         found = []
         for position, query in enumerate(texts):
-            claims = _lexical_claims(self.session, query)
-            titles = _lexical_titles(self.session, query)
+            words = self.rare_words(query)
+            claims = _lexical_claims(self.session, words)
+            titles = _lexical_titles(self.session, words)
             rankings = {
                 "claim_words": [claim_id for claim_id, _ in claims],
                 "title_words": [claim_id for claim_id, _ in titles],
@@ -125,6 +138,35 @@ class Matcher:
                 rankings["semantic"] = self.index.rank(vectors[position], candidates)
             found.append(rankings)
         return found
+
+    def rare_words(self, text: str) -> list[str]:
+        """The query's words that reach the full-text engine: every word no claim has (it may
+        be in a title) and the ``RARE_WORDS`` found in the fewest claims. A word in thousands
+        of claims adds little to the ranking and costs the most to rank, at a million claims
+        most of the query's time."""
+        words = lexical_words(text)
+        counts = self._document_counts(words)
+        absent = [word for word in words if counts[word] == 0]
+        present = sorted(
+            (word for word in words if counts[word]), key=lambda w: (counts[w], -len(w), w)
+        )
+        return absent + present[:RARE_WORDS]
+
+    def _document_counts(self, words: Sequence[str]) -> dict[str, int]:
+        """How many claims hold each word, counted up to ``COMMON_CLAIMS`` (remembered)."""
+        postgres = self.session.get_bind().dialect.name == "postgresql"
+        for word in words:
+            if word not in self._counts:
+                if postgres:
+                    statement = _POSTGRES_COUNT
+                    expression = "'" + word.replace("'", "''") + "'"
+                else:
+                    statement = _SQLITE_COUNT
+                    expression = f'"{word}"'
+                self._counts[word] = int(
+                    self.session.scalar(statement, {"e": expression, "cap": COMMON_CLAIMS}) or 0
+                )
+        return {word: self._counts[word] for word in words}
 
     def fuse(self, rankings: dict[str, list[int]], excluded: set[int]) -> dict[int, float]:
         """Weighted reciprocal-rank fusion on a 0-100 scale (100: first in every ranking)."""
@@ -229,17 +271,15 @@ def _summed(*rankings: list[tuple[int, float]]) -> list[int]:
     return [claim_id for claim_id, _ in sorted(total.items(), key=lambda item: (-item[1], item[0]))]
 
 
-def _lexical_claims(session: Session, text: str) -> list[tuple[int, float]]:
-    words = lexical_words(text)
+def _lexical_claims(session: Session, words: Sequence[str]) -> list[tuple[int, float]]:
     if not words:
         return []
     hits = search_claims(session=session, query=" ".join(words), limit=CANDIDATES, any_word=True)
     return [(hit.claim_id, hit.score) for hit in hits]
 
 
-def _lexical_titles(session: Session, text: str) -> list[tuple[int, float]]:
-    """Claims whose fact-check titles share words with ``text``, the best title first."""
-    words = lexical_words(text)
+def _lexical_titles(session: Session, words: Sequence[str]) -> list[tuple[int, float]]:
+    """Claims whose fact-check titles share the words, the best title first."""
     if not words:
         return []
     if session.get_bind().dialect.name == "postgresql":
