@@ -43,10 +43,10 @@ RANK_CONSTANT = 3.0
 WEIGHTS = {"semantic": 2.0, "claim_words": 1.0, "title_words": 0.0, "words": 1.0}
 
 _review_fts = table("reviews_fts", column("rowid"), column("rank"))
-# How many of a query's words (beyond those no claim has) are ranked, and up to how many claims
-# a word's count is read (a bounded scan however common the word).
-RARE_WORDS = 12
+# A word in this many claims is too common to rank by (its count is read up to here: a bounded
+# scan however common the word); when all of a query's words are, the few least common are used.
 COMMON_CLAIMS = 2000
+RARE_WORDS = 4
 _SQLITE_COUNT = text(
     "SELECT count(*) FROM (SELECT 1 FROM claims_fts WHERE claims_fts MATCH :e LIMIT :cap)"
 )
@@ -140,17 +140,16 @@ class Matcher:
         return found
 
     def rare_words(self, text: str) -> list[str]:
-        """The query's words that reach the full-text engine: every word no claim has (it may
-        be in a title) and the ``RARE_WORDS`` found in the fewest claims. A word in thousands
-        of claims adds little to the ranking and costs the most to rank, at a million claims
-        most of the query's time."""
+        """The query's words that reach the full-text engine: those found in fewer than
+        ``COMMON_CLAIMS`` claims. A word in thousands of claims adds little to the ranking and
+        costs the most to rank (every claim holding it is scored), at a million claims most of
+        a query's time; when every word is that common, the ``RARE_WORDS`` least common."""
         words = lexical_words(text)
         counts = self._document_counts(words)
-        absent = [word for word in words if counts[word] == 0]
-        present = sorted(
-            (word for word in words if counts[word]), key=lambda w: (counts[w], -len(w), w)
-        )
-        return absent + present[:RARE_WORDS]
+        kept = [word for word in words if counts[word] < COMMON_CLAIMS]
+        if kept:
+            return kept
+        return sorted(words, key=lambda w: (counts[w], -len(w), w))[:RARE_WORDS]
 
     def _document_counts(self, words: Sequence[str]) -> dict[str, int]:
         """How many claims hold each word, counted up to ``COMMON_CLAIMS`` (remembered)."""
