@@ -241,7 +241,7 @@ class VectorIndex:
         k = min(k, len(self))
         if self.centroids is None or self.offsets is None:
             return self._exact(queries, k)
-        return [self._probed(query, k) for query in queries]
+        return self._probed(queries, k)
 
     def _exact(self, queries: Matrix, k: int) -> list[list[tuple[int, float]]]:
         import numpy as np
@@ -256,7 +256,9 @@ class VectorIndex:
                 results.append(self._ordered(columns, similarity[row, columns]))
         return results
 
-    def _probed(self, query: Matrix, k: int) -> list[tuple[int, float]]:
+    def _probed(self, queries: Matrix, k: int) -> list[list[tuple[int, float]]]:
+        """Each query scans its nearest groups; a group probed by several queries of the batch
+        is read once, for all of them (one matrix product)."""
         import numpy as np
 
         from factdb.services.vector_file import PROBE_ROWS
@@ -264,21 +266,33 @@ class VectorIndex:
         assert self.centroids is not None
         assert self.offsets is not None
         offsets = self.offsets
-        spans = []
-        seen = 0
-        for group in np.argsort(-(self.centroids @ query), kind="stable").tolist():
+        closeness = queries @ self.centroids.T
+        probers: dict[int, list[int]] = {}
+        for position in range(len(queries)):
+            seen = 0
+            for group in np.argsort(-closeness[position], kind="stable").tolist():
+                size = int(offsets[group + 1] - offsets[group])
+                if size:
+                    probers.setdefault(group, []).append(position)
+                    seen += size
+                if seen >= PROBE_ROWS:
+                    break
+        rows: list[list[npt.NDArray[np.int64]]] = [[] for _ in queries]
+        scores: list[list[Matrix]] = [[] for _ in queries]
+        for group in sorted(probers):
             start, end = int(offsets[group]), int(offsets[group + 1])
-            if end > start:
-                spans.append((start, end))
-                seen += end - start
-            if seen >= PROBE_ROWS:
-                break
-        spans.sort()
-        rows = np.concatenate([np.arange(start, end) for start, end in spans])
-        similarity = np.concatenate([self.matrix[start:end] @ query for start, end in spans])
-        k = min(k, len(rows))
-        top = np.argpartition(-similarity, k - 1)[:k]
-        return self._ordered(rows[top], similarity[top])
+            which = probers[group]
+            similarity = self.matrix[start:end] @ queries[which].T
+            for column, position in enumerate(which):
+                rows[position].append(np.arange(start, end))
+                scores[position].append(similarity[:, column])
+        results = []
+        for position in range(len(queries)):
+            found = np.concatenate(rows[position])
+            similar = np.concatenate(scores[position])
+            top = np.argpartition(-similar, min(k, len(found)) - 1)[: min(k, len(found))]
+            results.append(self._ordered(found[top], similar[top]))
+        return results
 
     def _ordered(
         self, rows: npt.NDArray[np.int64], scores: npt.NDArray[np.float32]
