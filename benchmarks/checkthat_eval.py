@@ -171,7 +171,7 @@ def factdb_rankings(
     """The hybrid match's rankings and the embeddings-alone rankings, in claim ids."""
     from factdb.db import create_db_engine, transaction
     from factdb.services.embeddings import encode
-    from factdb.services.matching import open_matcher
+    from factdb.services.matching import clean_query, open_matcher
 
     engine = create_db_engine(url)
     with transaction(engine) as session:
@@ -184,7 +184,8 @@ def factdb_rankings(
         texts = [tweets[tweet] for tweet in ids]
         hybrid = matcher.match_many(texts, limit=DEPTH)
         assert matcher.index is not None, "the vector index should have been built on import"
-        nearest = matcher.index.nearest(encode(texts), DEPTH)
+        # The model alone, on the same cleaned query the hybrid match embeds.
+        nearest = matcher.index.nearest(encode([clean_query(text) for text in texts]), DEPTH)
     return (
         {tweet: [hit.claim_id for hit in hits] for tweet, hits in zip(ids, hybrid, strict=True)},
         {tweet: [c for c, _ in hits] for tweet, hits in zip(ids, nearest, strict=True)},

@@ -922,6 +922,24 @@ class Bench:
         if self._index is None:
             self.factdb_import()
             assert self._database is not None
+            if self.args.synthetic_vectors:
+                log("synthetic vectors (not `factdb index`) …")
+                started = time.perf_counter()
+                fill_synthetic_vectors(
+                    self._database,
+                    self.args.synthetic_vectors,
+                    set(self.expected_ids_unindexed().values()),
+                    self.args.seed,
+                )
+                self._index = ProcessResult(
+                    argv=("synthetic",),
+                    returncode=0,
+                    stdout="",
+                    stderr="",
+                    seconds=time.perf_counter() - started,
+                    peak_rss_mb=0.0,
+                )
+                return self._index
             log("factdb index …")
             self._index = run_process(
                 self.cli("--db", str(self._database), "index"), self.env
@@ -934,6 +952,10 @@ class Bench:
 
     def expected_ids(self) -> dict[str, int]:
         """The factdb id of each kept claim, found by its uid."""
+        self.database()
+        return self.expected_ids_unindexed()
+
+    def expected_ids_unindexed(self) -> dict[str, int]:
         if self._expected_ids is None:
             dataset = self.dataset()
             found: dict[str, int] = {}
@@ -1625,8 +1647,54 @@ def figure_match(bench: Bench) -> None:
 BATCH_ROUNDS = 5
 
 
+def fill_synthetic_vectors(database: Path, real: int, targets: set[int], seed: int) -> None:
+    """Vectors for every claim without running the model over all of them (latency runs only:
+    indexing a million claims takes hours). ``real`` claims spread over the collection, and
+    every claim a match query looks for, get their true embedding; each other claim gets the
+    embedding of one of those plus noise (cosine about 0.85 to it), so the vectors have the
+    clustered shape of real ones. Match quality measured on such an index means nothing."""
+    import numpy as np
+
+    from factdb.services.embeddings import encode, model_id
+
+    rng = np.random.default_rng(seed)
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        ids = [row[0] for row in connection.execute("SELECT id FROM claims ORDER BY id")]
+        when = connection.execute("SELECT max(updated_at) FROM claims").fetchone()[0]
+        chosen = sorted(set(rng.choice(ids, size=min(real, len(ids)), replace=False).tolist()))
+        chosen = sorted(set(chosen) | targets)
+        texts = dict(
+            connection.execute(
+                f"SELECT id, text FROM claims WHERE id IN ({','.join(map(str, chosen))})"
+            ).fetchall()
+        )
+        log(f"  embedding {len(chosen):,} claims with the model …")
+        bases = encode([texts[claim_id] for claim_id in chosen])
+        exact = dict(zip(chosen, range(len(chosen)), strict=True))
+        model = model_id()
+        connection.execute("DELETE FROM claim_embeddings")
+        for start in range(0, len(ids), 50_000):
+            block = ids[start : start + 50_000]
+            picks = rng.integers(0, len(chosen), size=len(block))
+            noisy = bases[picks] + rng.normal(0, 0.03, size=(len(block), bases.shape[1]))
+            noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+            vectors = noisy.astype(np.float32)
+            rows = []
+            for position, claim_id in enumerate(block):
+                vector = bases[exact[claim_id]] if claim_id in exact else vectors[position]
+                rows.append((claim_id, model, "synthetic", vector.tobytes(), when))
+            connection.executemany(
+                "INSERT INTO claim_embeddings (claim_id, model, input_sha256, vector, embedded_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+        connection.commit()
+
+
 def figure_index(bench: Bench) -> None:
     def measure() -> dict[str, Measurement]:
+        if bench.args.synthetic_vectors:
+            raise NotAvailable("--synthetic-vectors: `factdb index` was not run")
         result = bench.factdb_index()
         rate = bench.args.claims / result.seconds
         hours = 1_000_000 / rate / 3600
@@ -1952,6 +2020,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="N",
         help="claims (the first N) of the import with embeddings against --no-index "
         "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--synthetic-vectors",
+        type=int,
+        metavar="N",
+        help="latency runs at large sizes: embed N claims (and the match targets) with the "
+        "model and give the others noisy copies of those vectors instead of `factdb index`",
     )
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help="generator seed (default: %(default)s)"

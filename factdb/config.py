@@ -9,6 +9,7 @@ from pathlib import Path
 DB_ENV = "FACTDB_DB"
 REVIEWER_ENV = "FACTDB_REVIEWER"
 DATA_DIR_ENV = "FACTDB_HOME"
+CACHE_DIR_ENV = "FACTDB_CACHE"
 DEFAULT_DB_FILENAME = "factdb.sqlite3"
 
 _SERVER_SCHEMES = {
@@ -26,6 +27,17 @@ def data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("factdb", appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Where factdb keeps files it can always rebuild (the unpacked model, vector files):
+    ``FACTDB_CACHE``, or the user cache directory."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_path
+
+    return user_cache_path("factdb", appauthor=False)
 
 
 def default_database_path() -> Path:

@@ -158,6 +158,8 @@ class Claim(Base):
         Index("ix_claims_created_at", "created_at"),
         Index("ix_claims_language_deleted_at", "language", "deleted_at"),
         Index("ix_claims_claim_date_deleted_at", "claim_date", "deleted_at"),
+        # The newest change is one look-up: `match` checks its vector file against it.
+        Index("ix_claims_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -338,6 +340,7 @@ class ClaimEmbedding(Base):
     """
 
     __tablename__ = "claim_embeddings"
+    __table_args__ = (Index("ix_claim_embeddings_model_embedded_at", "model", "embedded_at"),)
 
     claim_id: Mapped[int] = mapped_column(
         ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True

@@ -155,10 +155,19 @@ def session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for the session: the unpacked model is made once, vector files per database."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def isolated_environment(
+    tmp_path: Path, shared_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test reads or writes a real user's data or configuration."""
     monkeypatch.setenv("FACTDB_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("FACTDB_CACHE", str(shared_cache))
     monkeypatch.setenv("FACTDB_REVIEWER", "Test Reviewer")
     monkeypatch.delenv("FACTDB_DB", raising=False)
     monkeypatch.delenv("FACTDB_DEBUG", raising=False)

@@ -185,6 +185,102 @@ def test_an_edit_is_reembedded(db_url: str, cli: CliRun) -> None:
     assert json.loads(result.stdout)[0]["id"] == claim_id
 
 
+def _nearest(url: str, query: str, k: int = 5) -> list[tuple[int, float]]:
+    from factdb.services.embeddings import encode
+
+    engine = create_db_engine(url)
+    try:
+        with Session(engine) as session:
+            matcher = open_matcher(session=session)
+            assert matcher.index is not None
+            return [
+                (claim_id, round(score, 5))
+                for claim_id, score in matcher.index.nearest(encode([query]), k)[0]
+            ]
+    finally:
+        engine.dispose()
+
+
+MORE_CLAIMS: list[tuple[str, str | None]] = [
+    (f"{subject} {verb} {thing} in {year}", None)
+    for subject, verb, thing, year in zip(
+        ["The mayor", "A senator", "The school board", "Police", "The governor", "A bank"] * 4,
+        ["banned", "approved", "closed", "funded", "sold", "opened"] * 4,
+        ["the bridge", "a hospital", "the library", "new roads", "the park", "a factory"] * 4,
+        range(1990, 2014),
+        strict=True,
+    )
+]
+
+
+def test_vector_file_follows_the_database(db_url: str) -> None:
+    from factdb.services.vector_file import vector_dir
+
+    add_claims(db_url, CLAIMS)
+    first = _nearest(db_url, "Bananen sind radioaktiv")
+    engine = create_db_engine(db_url)
+    with Session(engine) as session:
+        directory = vector_dir(session)
+    engine.dispose()
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["state"] == {"claims": len(CLAIMS), "indexed": len(CLAIMS)}
+    stamp = (directory / "manifest.json").stat().st_mtime_ns
+    assert _nearest(db_url, "Bananen sind radioaktiv") == first
+    assert (directory / "manifest.json").stat().st_mtime_ns == stamp  # mapped again, not made
+    # A new claim moves the signature on: the file is made again and holds it.
+    add_claims(db_url, [("Apples are poisonous", "Are Apples Poisonous?")])
+    ids = ids_by_text(db_url)
+    assert _nearest(db_url, "Äpfel sind giftig", 1)[0][0] == ids["Apples are poisonous"]
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["state"]["claims"] == len(CLAIMS) + 1
+    # A damaged file is made again from the database.
+    (directory / "matrix.npy").write_bytes(b"broken")
+    assert _nearest(db_url, "Äpfel sind giftig", 1)[0][0] == ids["Apples are poisonous"]
+
+
+def test_stale_count_is_kept_with_the_vector_file(db_url: str, cli: CliRun) -> None:
+    add_claims(db_url, CLAIMS)
+    add_claims(db_url, [("Apples are poisonous", None)], index=False)
+    result = cli("match", "Apples poisonous", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert f"1 of {len(CLAIMS) + 1} claims are new or changed" in result.stderr
+    assert "Apples are poisonous" in [hit["text"] for hit in json.loads(result.stdout)]
+    assert cli("index").exit_code == 0
+    again = cli("match", "Apples poisonous", "--format", "json")
+    assert again.stderr == ""
+
+
+def test_grouped_vectors_give_the_exact_answers(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from factdb.services import vector_file
+
+    add_claims(db_url, [*CLAIMS, *MORE_CLAIMS])
+    queries = ["Bananen sind radioaktiv", "The mayor closed the library", "A bank sold a park"]
+    exact = [_nearest(db_url, query, 8) for query in queries]
+    engine = create_db_engine(db_url)
+    with Session(engine) as session:
+        directory = vector_file.vector_dir(session)
+    # Grouped around centroids (the layout above EXACT_ROWS), probing every group: same answers.
+    monkeypatch.setattr(vector_file, "EXACT_ROWS", 4)
+    monkeypatch.setattr(vector_file, "PROBE_ROWS", 10_000)
+    shutil.rmtree(directory)
+    assert [_nearest(db_url, query, 8) for query in queries] == exact
+    with Session(engine) as session:
+        matcher = open_matcher(session=session)
+        assert matcher.index is not None
+        assert matcher.index.centroids is not None
+        assert len(matcher.index.centroids) == round((len(CLAIMS) + len(MORE_CLAIMS)) ** 0.5)
+    engine.dispose()
+    # Probing few vectors still answers, from the nearest groups.
+    monkeypatch.setattr(vector_file, "PROBE_ROWS", 1)
+    few = _nearest(db_url, "The mayor closed the library", 3)
+    assert few
+    assert few[0] == exact[1][0]
+
+
 # -- batch mode --------------------------------------------------------------------------------
 
 

@@ -162,10 +162,13 @@ def _query_lines(location: str) -> Iterator[Iterable[str]]:
             raise InvalidInputError(f"{location}: not UTF-8 text") from None
 
 
-def _match_items(session: Any, hits: Sequence[Any]) -> list[dict[str, Any]]:
+def _match_items(
+    session: Any, hits: Sequence[Any], details: dict[int, Any] | None = None
+) -> list[dict[str, Any]]:
     from factdb.services.matching import match_details
 
-    details = match_details(session=session, claim_ids=[hit.claim_id for hit in hits])
+    if details is None:
+        details = match_details(session=session, claim_ids=[hit.claim_id for hit in hits])
     return [
         {
             "id": hit.claim_id,
@@ -211,6 +214,7 @@ def _print_batch(
 ) -> None:
     from factdb.cli.render import preview, print_table
     from factdb.formats.match_queries import read_queries
+    from factdb.services.matching import match_details
 
     label = "standard input" if name == "-" else name
     queries = read_queries(lines, name=label)
@@ -219,11 +223,15 @@ def _print_batch(
         found = matcher.match_many(
             [query.text for query in block], limit=limit, min_score=min_score
         )
+        # The status, claimant and newest review of every hit of the block: two queries.
+        details = match_details(
+            session=session, claim_ids=[hit.claim_id for hits in found for hit in hits]
+        )
         for query, hits in zip(block, found, strict=True):
             item = {
                 "query_id": query.query_id,
                 "query": query.text,
-                "matches": _match_items(session, hits),
+                "matches": _match_items(session, hits, details),
             }
             if form is MatchFormat.JSONL:
                 typer.echo(json.dumps(item, ensure_ascii=False))
@@ -259,7 +267,7 @@ def index(
     with the same model and text are left alone. Safe to interrupt and run again.
     """
     from factdb.cli.progress import progress
-    from factdb.services.embeddings import index_claims, index_state, stale_claim_ids
+    from factdb.services.embeddings import index_claims, open_index, stale_claim_ids
 
     with unit_of_work(ctx) as session:
         wanted = stale_claim_ids(session=session, everything=rebuild)
@@ -270,7 +278,9 @@ def index(
                 on_progress=lambda count: _ticks(tick, count),
                 force=rebuild,
             )
-        state = index_state(session=session)
+        session.flush()
+        # The vector file that `match` maps is made now, not by the first match.
+        state, _ = open_index(session=session)
     typer.echo(
         f"{embedded} claims embedded, {len(wanted) - embedded} unchanged; "
         f"{state.indexed} of {state.claims} live claims indexed with {state.model}",

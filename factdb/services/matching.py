@@ -13,20 +13,23 @@ The weights and the rank constant were chosen on the train split of CLEF 2020 Ch
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process, utils
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
-from factdb.domain import HistoryAction
 from factdb.models import NEWEST_REVIEW_FIRST, Appearance, Claim, Claimant, Review, utcnow
-from factdb.services.claims_query import lock_claim_for_change
-from factdb.services.dedupe import DuplicateCluster, check_same_claimant
-from factdb.services.embeddings import IndexState, VectorIndex, encode, index_state, load_index
-from factdb.services.history import record_history
+from factdb.services.embeddings import IndexState, VectorIndex, encode, index_state, open_index
 from factdb.services.search import query_words, search_claims
+
+if TYPE_CHECKING:
+    from factdb.services.dedupe import DuplicateCluster
+
+# Merging, the near-duplicate warning and their imports (pydantic schemas, history, rapidfuzz)
+# are loaded only by the commands that use them: `match` starts without them.
 
 CANDIDATES = 100
 KEY_WORDS = 5
@@ -40,6 +43,31 @@ RANK_CONSTANT = 3.0
 WEIGHTS = {"semantic": 2.0, "claim_words": 1.0, "title_words": 0.0, "words": 1.0}
 
 _review_fts = table("reviews_fts", column("rowid"), column("rank"))
+# A word in this many claims is too common to rank by (its count is read up to here: a bounded
+# scan however common the word); when all of a query's words are, the few least common are used.
+COMMON_CLAIMS = 2000
+RARE_WORDS = 4
+_SQLITE_COUNT = text(
+    "SELECT count(*) FROM (SELECT 1 FROM claims_fts WHERE claims_fts MATCH :e LIMIT :cap)"
+)
+_POSTGRES_COUNT = text(
+    "SELECT count(*) FROM (SELECT 1 FROM claims WHERE search_vector @@ "
+    "to_tsquery('simple', factdb_unaccent(:e)) LIMIT :cap) AS found"
+)
+# A pasted post: links, the "— Name (@handle) Month D, YYYY" line that an embedded tweet ends
+# with, and #hashtags / @handles written in CamelCase are not words a fact-check shares.
+_LINK = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.IGNORECASE)
+_SIGNATURE = re.compile(r"\s*[\u2014\u2013]\s*[^\u2014\u2013\n()]{0,80}\(@\w{1,30}\)[^()@]{0,40}$")
+_TAG = re.compile(r"[#@](\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|_")
+
+
+def clean_query(text: str) -> str:
+    """A query as a post was pasted, reduced to what it says: links and the embedded tweet's
+    signature dropped, hashtags and handles split into words (#FakeNews: Fake News)."""
+    cleaned = _SIGNATURE.sub("", _LINK.sub(" ", text))
+    cleaned = _TAG.sub(lambda found: " ".join(_CAMEL.split(found.group(1))), cleaned)
+    return " ".join(cleaned.split()) or " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -59,6 +87,7 @@ class Matcher:
     index: VectorIndex | None
     weights: dict[str, float] = field(default_factory=lambda: dict(WEIGHTS))
     rank_constant: float = RANK_CONSTANT
+    _counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def semantic(self) -> bool:
@@ -87,6 +116,7 @@ class Matcher:
 
     def rankings(self, texts: Sequence[str]) -> list[dict[str, list[int]]]:
         """For each text, the candidates in the order of each signal (before fusion)."""
+        texts = [clean_query(text) for text in texts]
         vectors = None
         nearest: list[list[tuple[int, float]]] = [[] for _ in texts]
         if self.index is not None:
@@ -94,8 +124,9 @@ class Matcher:
             nearest = self.index.nearest(vectors, CANDIDATES)
         found = []
         for position, query in enumerate(texts):
-            claims = _lexical_claims(self.session, query)
-            titles = _lexical_titles(self.session, query)
+            words = self.rare_words(query)
+            claims = _lexical_claims(self.session, words)
+            titles = _lexical_titles(self.session, words)
             rankings = {
                 "claim_words": [claim_id for claim_id, _ in claims],
                 "title_words": [claim_id for claim_id, _ in titles],
@@ -107,6 +138,34 @@ class Matcher:
                 rankings["semantic"] = self.index.rank(vectors[position], candidates)
             found.append(rankings)
         return found
+
+    def rare_words(self, text: str) -> list[str]:
+        """The query's words that reach the full-text engine: those found in fewer than
+        ``COMMON_CLAIMS`` claims. A word in thousands of claims adds little to the ranking and
+        costs the most to rank (every claim holding it is scored), at a million claims most of
+        a query's time; when every word is that common, the ``RARE_WORDS`` least common."""
+        words = lexical_words(text)
+        counts = self._document_counts(words)
+        kept = [word for word in words if counts[word] < COMMON_CLAIMS]
+        if kept:
+            return kept
+        return sorted(words, key=lambda w: (counts[w], -len(w), w))[:RARE_WORDS]
+
+    def _document_counts(self, words: Sequence[str]) -> dict[str, int]:
+        """How many claims hold each word, counted up to ``COMMON_CLAIMS`` (remembered)."""
+        postgres = self.session.get_bind().dialect.name == "postgresql"
+        for word in words:
+            if word not in self._counts:
+                if postgres:
+                    statement = _POSTGRES_COUNT
+                    expression = "'" + word.replace("'", "''") + "'"
+                else:
+                    statement = _SQLITE_COUNT
+                    expression = f'"{word}"'
+                self._counts[word] = int(
+                    self.session.scalar(statement, {"e": expression, "cap": COMMON_CLAIMS}) or 0
+                )
+        return {word: self._counts[word] for word in words}
 
     def fuse(self, rankings: dict[str, list[int]], excluded: set[int]) -> dict[int, float]:
         """Weighted reciprocal-rank fusion on a 0-100 scale (100: first in every ranking)."""
@@ -177,9 +236,10 @@ def match_details(*, session: Session, claim_ids: Iterable[int]) -> dict[int, Ma
 
 def open_matcher(*, session: Session, semantic: bool = True) -> Matcher:
     """A matcher over this database; semantic only when the index has vectors of this model."""
-    state = index_state(session=session)
-    index = load_index(session=session) if semantic and state.indexed else None
-    return Matcher(session=session, state=state, index=index)
+    if not semantic:
+        return Matcher(session=session, state=index_state(session=session), index=None)
+    state, index = open_index(session=session)
+    return Matcher(session=session, state=state, index=index if state.indexed else None)
 
 
 def match_claims(
@@ -210,17 +270,15 @@ def _summed(*rankings: list[tuple[int, float]]) -> list[int]:
     return [claim_id for claim_id, _ in sorted(total.items(), key=lambda item: (-item[1], item[0]))]
 
 
-def _lexical_claims(session: Session, text: str) -> list[tuple[int, float]]:
-    words = lexical_words(text)
+def _lexical_claims(session: Session, words: Sequence[str]) -> list[tuple[int, float]]:
     if not words:
         return []
     hits = search_claims(session=session, query=" ".join(words), limit=CANDIDATES, any_word=True)
     return [(hit.claim_id, hit.score) for hit in hits]
 
 
-def _lexical_titles(session: Session, text: str) -> list[tuple[int, float]]:
-    """Claims whose fact-check titles share words with ``text``, the best title first."""
-    words = lexical_words(text)
+def _lexical_titles(session: Session, words: Sequence[str]) -> list[tuple[int, float]]:
+    """Claims whose fact-check titles share the words, the best title first."""
     if not words:
         return []
     if session.get_bind().dialect.name == "postgresql":
@@ -269,6 +327,8 @@ def _fuzzy_matches(
 ) -> list[MatchHit]:
     """Claims that read like ``text`` word for word (rapidfuzz on sorted words, 0-100): the
     quick near-duplicate warning of ``add``, which needs no model."""
+    from rapidfuzz import fuzz, process, utils
+
     words = query_words(text)
     distinctive = sorted(words, key=len, reverse=True)[:KEY_WORDS]
     if not distinctive:
@@ -296,6 +356,11 @@ def merge_cluster(*, session: Session, cluster: DuplicateCluster, actor: str) ->
     """Fold duplicates into the kept claim: their sources are attributed to it, and they are
     soft-deleted with a pointer to it. Their reviews stay where they are (reviews are
     append-only); the history of both sides says what happened. Never across claimants."""
+    from factdb.domain import HistoryAction
+    from factdb.services.claims_query import lock_claim_for_change
+    from factdb.services.dedupe import check_same_claimant
+    from factdb.services.history import record_history
+
     keep = lock_claim_for_change(session=session, claim_id=cluster.keep.claim_id)
     merged: list[int] = []
     for duplicate in cluster.duplicates:

@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 from factdb.models import Claim
-from factdb.schemas.claims import ClaimFilter
-from factdb.services.claims_query import filter_criteria
+
+if TYPE_CHECKING:
+    from factdb.schemas.claims import ClaimFilter
 
 MAX_QUERY_WORDS = 32
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -47,7 +48,13 @@ def search_claims(
     words = query_words(query)
     if not words:
         return []
-    criteria = filter_criteria(session, claim_filter or ClaimFilter())
+    if claim_filter is None:
+        # Live claims only: `match` needs no more, and starts without the filter's schemas.
+        criteria: list[ColumnElement[bool]] = [Claim.deleted_at.is_(None)]
+    else:
+        from factdb.services.claims_query import filter_criteria
+
+        criteria = filter_criteria(session, claim_filter)
     if session.get_bind().dialect.name == "postgresql":
         statement = _postgres(words, any_word, criteria)
     else:
