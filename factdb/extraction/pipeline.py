@@ -22,7 +22,7 @@ from factdb.extraction.grammar import PRONOUN_SPEAKER, Frame, find_frame, mentio
 from factdb.extraction.languages import is_english
 from factdb.extraction.lexicon import PRONOUNS, word_set
 from factdb.extraction.names import Register, Speaker, role_mentions
-from factdb.extraction.nlp import english, is_proper_noun, without_controls
+from factdb.extraction.nlp import is_proper_noun, parse, without_controls
 from factdb.extraction.segment import (
     QUOTE_MARKS,
     Span,
@@ -308,7 +308,7 @@ def extract_claims(
         text=text,
         plain=plain,
         view=masked(plain, all_quotes),
-        doc=english()(plain),
+        doc=parse(plain),
         publisher=publisher,
         min_score=min_score,
     )
@@ -318,7 +318,7 @@ def extract_claims(
 def sentences(text: str) -> list[Span]:
     """The text's sentences as the extractor reads them: the parser's, within paragraphs."""
     plain = without_controls(text)
-    doc = english()(plain)
+    doc = parse(plain)
     document = _Document(text=text, plain=plain, view=plain, doc=doc, publisher=None)
     starts = sorted(sentence.start_char for sentence in doc.sents)
     return [
