@@ -517,3 +517,19 @@ def test_language_detection_is_worked_out_once_per_text() -> None:
     assert detected_language(text) == "de"
     assert detected_language(text) == "de"
     assert _detected.cache_info().hits == 1
+
+
+def test_a_frame_ending_with_a_colon_gives_the_next_paragraph_its_speaker() -> None:
+    text = (
+        "Limbaugh added:\n\nAnd from a supposed front-runner, this reeks of the greatest fear "
+        "that I have ever seen.\n\nThe show ended at noon on Friday."
+    )
+    assert _claimant_of(text, "greatest fear") == "Limbaugh"
+    assert _claimant_of(text, "show ended") == "The Paper"
+
+
+def test_a_group_named_by_a_pronoun_of_quantity_is_a_speaker() -> None:
+    assert (
+        _claimant_of("Those close to him say that he would run again.", "run again")
+        == "Those close to him"
+    )

@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 
 PRONOUN_SPEAKER = "<pronoun>"
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
+# Pronouns of quantity that stand for a group of people when they are a subject (English
+# grammar's closed class, not words of any text).
+QUANTIFIER_PRONOUNS = frozenset({"those", "some", "many", "others", "several", "most", "both"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # What may stand in a speaker's phrase besides its head: determiners, owners, modifiers, names,
 # and a short prepositional phrase ("authorities in Gaza", "Secretary of State John Kerry").
@@ -274,6 +277,12 @@ def speaker_of(head: Token) -> Speaker | None:
             gender = "m" if lower == "he" else "f" if lower == "she" else None
             return Speaker(PRONOUN_SPEAKER, lower, ClaimantKind.PERSON, gender=gender)
         return None
+    if lower in QUANTIFIER_PRONOUNS and head.dep_ in SUBJECTS:
+        # "Those close to him say", "Some note that", "Many of them argued": a group described.
+        text = _joined(phrase(head))
+        return Speaker(
+            None, text[:1].upper() + text[1:], ClaimantKind.ORGANIZATION, head=lower, plural=True
+        )
     words = phrase(head)
     appositive = next((child for child in head.children if child.dep_ == "appos"), None)
     own = _named_or_described(words, head)
