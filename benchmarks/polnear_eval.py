@@ -208,8 +208,12 @@ def evaluate(split: Path) -> dict[str, Tally]:
                 tally.judged += 1
                 if same_speaker(best.claimant, item.source) or same_role(best, item.source):
                     tally.right += 1
-                elif group == "all":
-                    tally.errors.append(f"{name}: gold {item.source!r}, ours {best.claimant!r}")
+                else:
+                    said = " ".join(best.text.split()[:12])
+                    tally.errors.append(
+                        f"{name[:30]}: gold {item.source!r}, ours {best.claimant!r} "
+                        f"({best.attribution.value}; cue {item.cue!r}): {said}"
+                    )
     return tallies
 
 
@@ -221,7 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         default=shared_data() / "polnear-train",
         help="a PolNeAR split folder with text/ and attributions/ (default: the train split)",
     )
-    parser.add_argument("--errors", type=int, default=0, help="print this many wrong claimants")
+    parser.add_argument(
+        "--errors", type=int, default=0, help="print this many wrong claimants of reported speech"
+    )
     parser.add_argument("--json-output", type=Path)
     args = parser.parse_args(argv)
     if args.split_dir.name == "test" or "/test" in args.split_dir.as_posix():
@@ -238,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{tally.mean_overlap:>7.3f} {tally.judged:>6} {tally.pronoun_sources:>7} "
             f"{tally.accuracy:>12.3f}"
         )
-    for line in tallies["all"].errors[: args.errors]:
+    for line in tallies["reported speech"].errors[: args.errors]:
         print("  " + line)
     if args.json_output is not None:
         figures = {

@@ -456,3 +456,80 @@ def test_control_characters_anywhere_keep_spans_exact(text: str, controls: list[
         text = text[:at] + control + text[at:]
     for claim in extract_claims(text, publisher="P", language="en"):
         assert text[claim.start : claim.end] == claim.text
+
+
+def test_a_speech_verb_the_tagger_took_for_a_noun_still_frames_its_clause() -> None:
+    assert _claimant_of("But Trump claims that he should be the exception.", "exception") == "Trump"
+
+
+def test_a_clause_after_a_reporting_verb_is_what_was_said() -> None:
+    text = "Trump said after the convention he would not accept Cruz's endorsement if it came."
+    assert _claimant_of(text, "endorsement") == "Trump"
+    text = "Lawmakers have not said when they would take up the EB-5 reauthorization."
+    assert _claimant_of(text, "reauthorization") == "Lawmakers"
+
+
+def test_according_to_names_the_source_whatever_else_the_sentence_says() -> None:
+    text = (
+        "The top 1 percent would see their after-tax incomes go up by 10 percent, "
+        "according to the conservative-leaning Tax Foundation."
+    )
+    [claim] = extract_claims(text, publisher="The Paper")
+    assert claim.claimant == "Tax Foundation"
+    assert claim.attribution is Attribution.ACCORDING_TO
+
+
+def test_a_dateline_is_never_the_speaker() -> None:
+    text = (
+        "WASHINGTON -- President Obama, dedicating the National Museum, said that the "
+        "museum tells a story of the nation."
+    )
+    assert _claimant_of(text, "museum tells") == "Obama"
+
+
+def test_a_role_word_after_a_title_is_a_surname_and_a_pair_speaks_as_one() -> None:
+    text = "Both Mr. King and Mr. Schultz say the management has never told them what to report."
+    assert _claimant_of(text, "management") == "King and Mr. Schultz"
+
+
+def test_the_parser_multiplies_with_numpy_and_parses_as_before() -> None:
+    import spacy
+
+    from factdb.extraction.nlp import MODEL_PACKAGE, english, parse
+
+    for _, component in english().pipeline:
+        model = getattr(component, "model", None)
+        if model is not None:
+            assert all(not getattr(node.ops, "use_blis", False) for node in model.walk())
+    text = "Lee said the city spent $4 million on parks in 2023, more than in 2022."
+    ours = parse(text)
+    reference = spacy.load(MODEL_PACKAGE, exclude=["ner", "senter"])(text)
+    assert [(t.tag_, t.dep_, t.head.i) for t in ours] == [
+        (t.tag_, t.dep_, t.head.i) for t in reference
+    ]
+
+
+def test_language_detection_is_worked_out_once_per_text() -> None:
+    from factdb.extraction.languages import _detected, detected_language
+
+    _detected.cache_clear()
+    text = "Der Bürgermeister sagte, die Stadt habe im Jahr 2023 vier Millionen Euro ausgegeben."
+    assert detected_language(text) == "de"
+    assert detected_language(text) == "de"
+    assert _detected.cache_info().hits == 1
+
+
+def test_a_frame_ending_with_a_colon_gives_the_next_paragraph_its_speaker() -> None:
+    text = (
+        "Limbaugh added:\n\nAnd from a supposed front-runner, this reeks of the greatest fear "
+        "that I have ever seen.\n\nThe show ended at noon on Friday."
+    )
+    assert _claimant_of(text, "greatest fear") == "Limbaugh"
+    assert _claimant_of(text, "show ended") == "The Paper"
+
+
+def test_a_group_named_by_a_pronoun_of_quantity_is_a_speaker() -> None:
+    assert (
+        _claimant_of("Those close to him say that he would run again.", "run again")
+        == "Those close to him"
+    )

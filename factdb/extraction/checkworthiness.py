@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -107,16 +107,34 @@ class Model:
         read = _read(span)
         lexical, grammatical = term_counts(span, read)
         logit = self.intercept
+        coef = self.coef
         for group in (lexical, grammatical):
             for term, value in tfidf(group, self.idf).items():
-                logit += value * self.coef.get(term, 0.0)
-        dense = dense_features(span, read)
-        if len(dense) == len(self.dense_coef):
-            for value, mean, scale, coef in zip(
-                dense, self.dense_mean, self.dense_scale, self.dense_coef, strict=True
-            ):
-                logit += (value - mean) / scale * coef
+                logit += value * coef.get(term, 0.0)
+        tensor = span.doc.tensor
+        weights, offset = self._dense_weights()
+        if tensor is not None and tensor.shape[0] and len(span) and len(weights) > tensor.shape[1]:
+            # The standardised features times their coefficients, as one dot product.
+            mean = tensor[span.start : span.end].mean(axis=0)
+            width = mean.shape[0]
+            logit += float(mean @ weights[:width]) + offset
+            surface = surface_features(span, read)
+            logit += sum(v * w for v, w in zip(surface, weights[width:], strict=False))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+    def __post_init__(self) -> None:
+        import numpy as np
+
+        coef = np.asarray(self.dense_coef, dtype=np.float64)
+        scale = np.asarray(self.dense_scale, dtype=np.float64)
+        mean = np.asarray(self.dense_mean, dtype=np.float64)
+        weights = coef / scale if len(coef) == len(scale) else np.zeros(0)
+        offset = -float((mean * weights).sum()) if len(weights) else 0.0
+        object.__setattr__(self, "_dense", (weights.astype(np.float32), offset))
+
+    def _dense_weights(self) -> tuple[Any, float]:
+        dense: tuple[Any, float] = getattr(self, "_dense")  # noqa: B009
+        return dense
 
     def to_json(self) -> dict[str, object]:
         return {

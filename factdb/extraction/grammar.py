@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 
 PRONOUN_SPEAKER = "<pronoun>"
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
+# Pronouns of quantity that stand for a group of people when they are a subject (English
+# grammar's closed class, not words of any text).
+QUANTIFIER_PRONOUNS = frozenset({"those", "some", "many", "others", "several", "most", "both"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # What may stand in a speaker's phrase besides its head: determiners, owners, modifiers, names,
 # and a short prepositional phrase ("authorities in Gaza", "Secretary of State John Kerry").
@@ -66,7 +69,7 @@ PHRASE_DEPS = frozenset(
         "conj",
     }
 )
-NAME_PREPOSITIONS = frozenset({"in", "of", "for", "at", "from", "on", "to"})
+NAME_PREPOSITIONS = frozenset({"in", "of", "for", "at", "from", "on", "to", "by"})
 # Where a speech verb frames the whole sentence: the root, or a verb hanging on it directly
 # ("…, Lee said, adding …"). One deeper down ("the data that investigators said they found")
 # frames only its own clause.
@@ -105,8 +108,11 @@ def find_frame(doc: Doc, unit: Span, quoted: list[Span]) -> Frame | None:
         depth = _depth(token)
         if according is None and (depth > MAX_FRAME_DEPTH or token.dep_ not in FRAMING_DEPS):
             continue
-        if best is None or depth < best[0]:
-            best = (depth, frame)
+        # "According to X, Y said …" and "…, Y says, according to X": the source the
+        # sentence cites is X, whatever the depth of its speech verb.
+        rank = -1 if according is not None else depth
+        if best is None or rank < best[0]:
+            best = (rank, frame)
     return best[1] if best is not None else None
 
 
@@ -133,11 +139,13 @@ def _depth(token: Token) -> int:
 def is_speech_verb(token: Token) -> bool:
     """A reporting verb with something reported (a clause, a quotation or an object), a phrasal
     speech verb, or another speech verb that a clause or a quotation follows ("warned that …")."""
-    if not is_verb(token):
+    if not is_verb(token) and not _verb_by_function(token):
         return False
     lemmas = verb_lemmas(token)
     if lemmas & REPORTING_LEMMAS and (
         _reports_a_clause(token)
+        or any(c.dep_ == "advcl" and c.i > token.i and _has_subject(c) for c in token.children)
+        or _agent(token) is not None
         or any(c.dep_ in ("dobj", "dative") for c in token.children)
         or _ends_its_clause(token)
     ):
@@ -151,10 +159,26 @@ def is_speech_verb(token: Token) -> bool:
     return bool(lemmas & SPEECH_LEMMAS) and _reports_a_clause(token)
 
 
+def _verb_by_function(token: Token) -> bool:
+    """A word the tagger took for a plural noun that has a subject and a clause of its own is
+    a verb: "But Trump claims that he should be the exception." """
+    return (
+        token.tag_ == "NNS"
+        and any(child.dep_ == "nsubj" for child in token.children)
+        and any(child.dep_ == "ccomp" for child in token.children)
+    )
+
+
 def _ends_its_clause(verb: Token) -> bool:
     """ "… , Lee said." or "Lee said:": what was said stands around the verb."""
     following = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
     return following is None or following.text in {".", ",", ":", ";", '"', "\u201c", "\u201d"}
+
+
+def _has_subject(verb: Token) -> bool:
+    """ "said after the convention he would not …", "have not said when they would …": a clause
+    after a reporting verb with a subject of its own is what was said."""
+    return any(child.dep_ in SUBJECTS for child in verb.children)
 
 
 def _reports_a_clause(verb: Token) -> bool:
@@ -186,13 +210,45 @@ def _subject(verb: Token) -> Token | None:
         subjects = [child for child in verb.children if child.dep_ == "nsubj"]
         # "Sens. Warren and Sanders argued": a title the parser made a subject of its own.
         named = [child for child in subjects if _bare(child) not in TITLES]
+        # "WASHINGTON -- President Obama … said": a dateline is no subject; its apposition is.
+        named = [_after_dateline(child) for child in named]
         if subjects:
             return (named or subjects)[0]
+        agent = _agent(verb)
+        if agent is not None:
+            return agent  # "The issue was first reported by The Washington Post."
         if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
             verb = verb.head
             continue
         return None
     return None
+
+
+def _agent(verb: Token) -> Token | None:
+    """The doer of a passive verb: the object of its "by"."""
+    if verb.tag_ != "VBN" or not any(child.dep_ == "nsubjpass" for child in verb.children):
+        return None
+    by = next((child for child in verb.children if child.dep_ == "agent"), None)
+    return next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+
+
+DATELINE_DASHES = frozenset({"--", "-", "\u2014", "\u2013", "\u2015"})
+
+
+def _after_dateline(subject: Token) -> Token:
+    """The subject itself, or, for a place name in capitals before a dash at the start of a
+    sentence, the noun it stands in apposition to."""
+    following = subject.nbor(1) if subject.i + 1 < len(subject.doc) else None
+    if (
+        subject.is_sent_start
+        and subject.text.isupper()
+        and following is not None
+        and following.text in DATELINE_DASHES
+    ):
+        apposition = next((c for c in subject.children if c.dep_ == "appos"), None)
+        if apposition is not None:
+            return apposition
+    return subject
 
 
 def _according_to(token: Token) -> Frame | None:
@@ -221,14 +277,25 @@ def speaker_of(head: Token) -> Speaker | None:
             gender = "m" if lower == "he" else "f" if lower == "she" else None
             return Speaker(PRONOUN_SPEAKER, lower, ClaimantKind.PERSON, gender=gender)
         return None
+    if lower in QUANTIFIER_PRONOUNS and head.dep_ in SUBJECTS:
+        # "Those close to him say", "Some note that", "Many of them argued": a group described.
+        text = _joined(phrase(head))
+        return Speaker(
+            None, text[:1].upper() + text[1:], ClaimantKind.ORGANIZATION, head=lower, plural=True
+        )
     words = phrase(head)
     appositive = next((child for child in head.children if child.dep_ == "appos"), None)
     own = _named_or_described(words, head)
-    if appositive is None or own is None:
+    if appositive is None:
         return own
     other = _named_or_described(phrase(appositive), appositive)
-    if other is None:
-        return own
+    if own is None or other is None:
+        # "One of the family's attorneys, Justin Bamberg, said": the apposition names them.
+        return own or (other if other is not None and other.name is not None else None)
+    if own.name is not None and other.name is not None and _runs_into_verb(appositive):
+        # "To understand the real Dred Scott, Chief Justice Roberts said, …": a name that runs
+        # into the verb with no comma is its subject, not an apposition to the name before.
+        return other
     # "Amina Diallo, Senegal's environment minister," / "The envoy, Pieter de Vries,": the name
     # from one side, the role from the other.
     if own.name is not None and other.name is None:
@@ -236,6 +303,12 @@ def speaker_of(head: Token) -> Speaker | None:
     if own.name is None and other.name is not None:
         return Speaker(other.name, own.role, ClaimantKind.PERSON, gender=own.gender or other.gender)
     return own
+
+
+def _runs_into_verb(appositive: Token) -> bool:
+    verb = appositive.head.head
+    last = max(phrase(appositive), key=lambda token: token.i)
+    return verb.i == last.i + 1 and is_verb(verb)
 
 
 def phrase(head: Token) -> list[Token]:
@@ -309,7 +382,8 @@ def _named(
         bare = _bare(word)
         if (
             bare in TITLES
-            or bare in ROLES
+            # "Mr. King": after a title, a role word is a surname.
+            or (bare in ROLES and not (index > 0 and _bare(upto[index - 1]) in TITLES))
             or bare in DEMONYMS
             or word.dep_ == "poss"
             or word.tag_ == "POS"

@@ -9,14 +9,19 @@ from __future__ import annotations
 from functools import lru_cache
 
 SUPPORTED = "en"
-SAMPLE_CHARS = 5_000
+SAMPLE_CHARS = 2_000
 # Below this many letters detection is a guess: such a text is given the benefit of the doubt.
 MIN_LETTERS = 40
 
 
 def detected_language(text: str) -> str | None:
     """The ISO 639-1 code of the text's language, or None for too little text to tell."""
-    sample = text[:SAMPLE_CHARS]
+    return _detected(text[:SAMPLE_CHARS])
+
+
+@lru_cache(maxsize=8)
+def _detected(sample: str) -> str | None:
+    # Cached: the command line asks for the notice, then extraction asks again.
     if sum(char.isalpha() for char in sample) < MIN_LETTERS:
         return None
     code, _ = _identifier().classify(sample)

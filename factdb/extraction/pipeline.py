@@ -22,7 +22,7 @@ from factdb.extraction.grammar import PRONOUN_SPEAKER, Frame, find_frame, mentio
 from factdb.extraction.languages import is_english
 from factdb.extraction.lexicon import PRONOUNS, word_set
 from factdb.extraction.names import Register, Speaker, role_mentions
-from factdb.extraction.nlp import english, is_proper_noun, without_controls
+from factdb.extraction.nlp import is_proper_noun, parse, without_controls
 from factdb.extraction.segment import (
     QUOTE_MARKS,
     Span,
@@ -81,6 +81,8 @@ class _Document:
     min_score: float = 0.0
     register: Register = field(default_factory=Register)
     last_quoted: Claimant | None = None
+    # "Limbaugh added:" at a paragraph's end: the next paragraph is what was said.
+    introduced: Claimant | None = None
 
     def candidates(self) -> Iterator[ExtractedClaim]:
         starts = sorted(sentence.start_char for sentence in self.doc.sents)
@@ -99,9 +101,11 @@ class _Document:
     def _paragraph(self, paragraph: Span, starts: list[int]) -> Iterator[ExtractedClaim]:
         quotes = quotations(self.plain, paragraph)
         units = self._sentences(paragraph, starts)
+        carried, self.introduced = self.introduced, None
         if _is_heading(self.plain, units):
             return
         frames = [find_frame(self.doc, sentence, quotes) for sentence in units]
+        introduces = frames[-1] is not None and units[-1].of(self.plain).endswith(":")
         for index, sentence in enumerate(units):
             inside = [quote for quote in quotes if quote.overlap(sentence)]
             frame = frames[index] or _frame_of_quotation(index, units, frames, inside)
@@ -117,7 +121,12 @@ class _Document:
                 if own is None and not unit.direct_quote and len(pieces) > 1 and frame:
                     # The sentence's speech verb stands in another clause: not this one's frame.
                     unit_frame = frame if frame.words.overlap(unit.span) else None
-                claimant = self._claimant(unit_frame, sentence, inside)
+                if unit_frame is None and carried is not None:
+                    claimant = carried
+                else:
+                    claimant = self._claimant(unit_frame, sentence, inside)
+                if introduces and index == len(units) - 1 and unit_frame is not None:
+                    self.introduced = claimant
                 candidate = self._candidate(
                     unit, claimant, attributed=unit_frame is not None, quoted=inside, in_=sentence
                 )
@@ -308,7 +317,7 @@ def extract_claims(
         text=text,
         plain=plain,
         view=masked(plain, all_quotes),
-        doc=english()(plain),
+        doc=parse(plain),
         publisher=publisher,
         min_score=min_score,
     )
@@ -318,7 +327,7 @@ def extract_claims(
 def sentences(text: str) -> list[Span]:
     """The text's sentences as the extractor reads them: the parser's, within paragraphs."""
     plain = without_controls(text)
-    doc = english()(plain)
+    doc = parse(plain)
     document = _Document(text=text, plain=plain, view=plain, doc=doc, publisher=None)
     starts = sorted(sentence.start_char for sentence in doc.sents)
     return [
@@ -331,7 +340,9 @@ def _is_heading(text: str, units: list[Span]) -> bool:
     if len(units) != 1:
         return False
     line = units[0].of(text).rstrip(QUOTE_MARKS + "')\u2019")
-    return not line.endswith((".", "!", "?", "\u2026")) and word_count(line) <= HEADING_MAX_WORDS
+    # A line ending with a colon introduces what follows ("Limbaugh added:"): no heading.
+    punctuated = line.endswith((".", "!", "?", "\u2026", ":"))
+    return not punctuated and word_count(line) <= HEADING_MAX_WORDS
 
 
 def _frame_of_quotation(
