@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-# Must equal migration 0010's SQL.
+# Must count as migration 0010's SQL does. The released revision keeps its own copy (it must
+# never change when this module does); tests/test_bulk_import.py checks that a recount gives
+# what the triggers keep.
 MONTH = {
     "sqlite": "substr(claim_date, 1, 7)",
     "postgresql": "to_char(claim_date, 'YYYY-MM')",
