@@ -1908,7 +1908,11 @@ def figure_postgres(bench: Bench) -> None:
 
 def postgres_cpu_seconds() -> float | None:
     """CPU seconds (user + system) used so far by this machine's PostgreSQL server processes,
-    read from /proc; None where there is no /proc. A shared server's other work counts too."""
+    read from /proc; None where there is no /proc. A shared server's other work counts too.
+
+    A connection's backend exits when the import ends, so its CPU is no longer its own: the
+    kernel adds it to the postmaster's reaped-children fields (cutime, cstime), which are
+    counted here beside each live process's own time."""
     ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     total = 0
     try:
@@ -1925,7 +1929,8 @@ def postgres_cpu_seconds() -> float | None:
         name = stat[stat.find("(") + 1 : stat.rfind(")")]
         if name.startswith("postgres"):
             fields = stat[stat.rfind(")") + 2 :].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            own, reaped_children = fields[11:13], fields[13:15]  # utime stime, cutime cstime
+            total += sum(int(value) for value in (*own, *reaped_children))
     return total / ticks
 
 
