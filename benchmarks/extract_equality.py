@@ -57,7 +57,8 @@ def differences(
     before: dict[str, list[dict[str, Any]]], after: dict[str, list[dict[str, Any]]]
 ) -> tuple[int, int, list[str]]:
     """Articles that differ, candidates that differ (in either run but not both), examples."""
-    articles, changed, examples = 0, 0, []
+    articles, changed = 0, 0
+    examples: list[str] = []
     for name in sorted(set(before) | set(after)):
         old = [json.dumps(c, sort_keys=True) for c in before.get(name, [])]
         new = [json.dumps(c, sort_keys=True) for c in after.get(name, [])]

@@ -171,9 +171,7 @@ def token_table(doc: Doc) -> TokenTable:
     table = doc.user_data.get(_TABLE_KEY)
     if isinstance(table, TokenTable):
         return table
-    from spacy.attrs import IDX, IS_SPACE, LIKE_NUM, LOWER, TAG
-
-    rows = doc.to_array([LOWER, TAG, IDX, IS_SPACE, LIKE_NUM]).tolist()
+    rows = doc.to_array(["LOWER", "TAG", "IDX", "IS_SPACE", "LIKE_NUM"]).tolist()
     strings = doc.vocab.strings
     names = {code: strings[code] for code in {code for row in rows for code in row[:2]}}
     lowers = [names[row[0]] for row in rows]
