@@ -533,3 +533,29 @@ def test_a_group_named_by_a_pronoun_of_quantity_is_a_speaker() -> None:
         _claimant_of("Those close to him say that he would run again.", "run again")
         == "Those close to him"
     )
+
+
+def test_token_table_reads_what_the_tokens_say() -> None:
+    """The table the rules read instead of the tokens: the same tags, lower case, offsets,
+    spaces and numbers; every verb, plural noun and "according" among the frame words (a frame
+    can start at no other token), and exactly the proper nouns."""
+    from factdb.extraction.nlp import parse, token_table
+
+    doc = parse(
+        "According to the ministry, 40 people died.\n\nSen. Ann Lee  claims that the Fed's "
+        "rates rose, but critics said otherwise."
+    )
+    table = token_table(doc)
+    assert token_table(doc) is table
+    assert table.tags == [token.tag_ for token in doc]
+    assert table.lowers == [token.lower_ for token in doc]
+    assert table.starts == [token.idx for token in doc]
+    assert table.spaces == [token.is_space for token in doc]
+    assert table.numbers == [token.like_num for token in doc]
+    framing = [
+        t.i for t in doc if t.tag_.startswith("VB") or t.tag_ == "NNS" or t.lower_ == "according"
+    ]
+    assert table.frame_words == framing
+    assert {doc[i].lower_ for i in framing} >= {"according", "died", "said"}
+    assert table.proper_nouns == [t.i for t in doc if t.tag_ in {"NNP", "NNPS"}]
+    assert table.among(table.proper_nouns, 0, 9) == []

@@ -19,6 +19,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from factdb.extraction.nlp import token_table
+
 if TYPE_CHECKING:
     from spacy.tokens import Span
 
@@ -38,14 +40,15 @@ class _Read:
 
 
 def _read(span: Span) -> _Read:
+    table = token_table(span.doc)
     words, tags, lowers, numbers = [], [], set(), False
-    for token in span:
-        if token.is_space:
+    for i in range(span.start, span.end):
+        if table.spaces[i]:
             continue
-        lower, number = token.lower_, token.like_num
+        lower, number = table.lowers[i], table.numbers[i]
         numbers = numbers or number
         words.append(NUMBER_TERM if number else lower)
-        tags.append(token.tag_)
+        tags.append(table.tags[i])
         lowers.add(lower)
     return _Read(words, tags, lowers, numbers)
 
@@ -87,6 +90,14 @@ def surface_features(span: Span, seen: _Read) -> list[float]:
     return [float(flag) for flag in flags] + [math.log1p(len(span))]
 
 
+# 1 + log(n) for the counts a sentence's terms have: the same floats, computed once.
+_SUBLINEAR = tuple(1.0 + math.log(n) if n else 0.0 for n in range(64))
+
+
+def _sublinear(n: int) -> float:
+    return _SUBLINEAR[n] if n < len(_SUBLINEAR) else 1.0 + math.log(n)
+
+
 def tfidf(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
     """Sublinear term frequency times IDF, over the known terms, L2-normalised."""
     weights = {term: (1.0 + math.log(n)) * idf[term] for term, n in counts.items() if term in idf}
@@ -107,10 +118,8 @@ class Model:
         read = _read(span)
         lexical, grammatical = term_counts(span, read)
         logit = self.intercept
-        coef = self.coef
         for group in (lexical, grammatical):
-            for term, value in tfidf(group, self.idf).items():
-                logit += value * coef.get(term, 0.0)
+            logit = self._add_tfidf(logit, group)
         tensor = span.doc.tensor
         weights, offset = self._dense_weights()
         if tensor is not None and tensor.shape[0] and len(span) and len(weights) > tensor.shape[1]:
@@ -122,6 +131,21 @@ class Model:
             logit += sum(v * w for v, w in zip(surface, weights[width:], strict=False))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
+    def _add_tfidf(self, logit: float, counts: Counter[str]) -> float:
+        """``logit`` plus the terms' TF-IDF weights (``tfidf``) times their coefficients: the same
+        operations in the same order, without the dictionaries between them."""
+        known = self._known_terms()
+        pairs = [
+            (_sublinear(n) * weights[0], weights[1])
+            for term, n in counts.items()
+            if (weights := known.get(term)) is not None
+        ]
+        norm = math.sqrt(sum(value * value for value, _ in pairs))
+        if norm:
+            for value, factor in pairs:
+                logit += value / norm * factor
+        return logit
+
     def __post_init__(self) -> None:
         import numpy as np
 
@@ -131,6 +155,13 @@ class Model:
         weights = coef / scale if len(coef) == len(scale) else np.zeros(0)
         offset = -float((mean * weights).sum()) if len(weights) else 0.0
         object.__setattr__(self, "_dense", (weights.astype(np.float32), offset))
+        # Each known term's IDF and coefficient, found with one look-up.
+        known = {term: (idf, self.coef.get(term, 0.0)) for term, idf in self.idf.items()}
+        object.__setattr__(self, "_known", known)
+
+    def _known_terms(self) -> dict[str, tuple[float, float]]:
+        known: dict[str, tuple[float, float]] = getattr(self, "_known")  # noqa: B009
+        return known
 
     def _dense_weights(self) -> tuple[Any, float]:
         dense: tuple[Any, float] = getattr(self, "_dense")  # noqa: B009

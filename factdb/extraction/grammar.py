@@ -38,6 +38,7 @@ from factdb.extraction.nlp import (
     is_pronoun,
     is_proper_noun,
     is_verb,
+    token_table,
     verb_lemmas,
 )
 from factdb.extraction.segment import Span
@@ -98,7 +99,9 @@ class Frame:
 def find_frame(doc: Doc, unit: Span, quoted: list[Span]) -> Frame | None:
     """The reported-speech frame of a sentence or clause: the speech verb nearest its root."""
     nearby = [quote for quote in quoted if quote.overlap(unit)]
-    outside = [token for token in tokens_of(doc, unit) if not _inside(token, nearby)]
+    # Only a verb (or "according") can frame: the other tokens are never looked at.
+    candidates = tokens_of(doc, unit, among=token_table(doc).frame_words)
+    outside = [token for token in candidates if not _inside(token, nearby)]
     best: tuple[int, Frame] | None = None
     for token in outside:
         according = _according_to(token)
@@ -116,12 +119,20 @@ def find_frame(doc: Doc, unit: Span, quoted: list[Span]) -> Frame | None:
     return best[1] if best is not None else None
 
 
-def tokens_of(doc: Doc, span: Span) -> list[Token]:
-    """The tokens that start within the span."""
+def tokens_of(doc: Doc, span: Span, among: list[int] | None = None) -> list[Token]:
+    """The tokens that start within the span; only those of ``among`` (token indices, ascending)
+    when given."""
     parsed = doc.char_span(span.start, span.end, alignment_mode="expand")
     if parsed is None:
         return []
-    return [token for token in parsed if span.start <= token.idx < span.end]
+    if among is None:
+        return [token for token in parsed if span.start <= token.idx < span.end]
+    table = token_table(doc)
+    return [
+        doc[i]
+        for i in table.among(among, parsed.start, parsed.end)
+        if span.start <= table.starts[i] < span.end
+    ]
 
 
 def _inside(token: Token, quoted: list[Span]) -> bool:
@@ -461,7 +472,7 @@ def mentions(
     marks ("“Marriage Story”"), and only those before ``before`` when given."""
     found: list[Speaker] = []
     nearby = [quote for quote in quoted if quote.overlap(sentence)]
-    for token in tokens_of(doc, sentence):
+    for token in tokens_of(doc, sentence, among=token_table(doc).proper_nouns):
         if not is_proper_noun(token) or _inside(token, nearby):
             continue
         if before is not None and token.idx >= before:

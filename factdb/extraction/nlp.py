@@ -14,7 +14,9 @@ spends CPU time waiting. The results are the same.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -137,6 +139,58 @@ _SUFFIXES = (
     ("d", ("",)),
     ("ing", ("", "e")),
 )
+
+
+# Where a document keeps its token table (``token_table``).
+_TABLE_KEY = "factdb_token_table"
+
+
+@dataclass(frozen=True)
+class TokenTable:
+    """What the rules read of every token, looked up once per document: each ``doc[i]`` makes a
+    new Python object, and the rules go over every sentence's tokens several times."""
+
+    lowers: list[str]
+    tags: list[str]
+    starts: list[int]  # character offsets
+    spaces: list[bool]
+    numbers: list[bool]  # like_num
+    # Indices, ascending: the tokens that may head a reported-speech frame (a verb, a plural
+    # noun the tagger took a verb for, "according"); the proper nouns.
+    frame_words: list[int]
+    proper_nouns: list[int]
+
+    def among(self, indices: list[int], start: int, end: int) -> list[int]:
+        """Those of ``indices`` (ascending) that lie in the token range [start, end)."""
+        return indices[bisect_left(indices, start) : bisect_left(indices, end)]
+
+
+def token_table(doc: Doc) -> TokenTable:
+    """The document's token table, made on first use (after the pipeline has run: the document
+    is not changed afterwards)."""
+    table = doc.user_data.get(_TABLE_KEY)
+    if isinstance(table, TokenTable):
+        return table
+    rows = doc.to_array(["LOWER", "TAG", "IDX", "IS_SPACE", "LIKE_NUM"]).tolist()
+    strings = doc.vocab.strings
+    names = {code: strings[code] for code in {code for row in rows for code in row[:2]}}
+    lowers = [names[row[0]] for row in rows]
+    tags = [names[row[1]] for row in rows]
+    table = TokenTable(
+        lowers=lowers,
+        tags=tags,
+        starts=[row[2] for row in rows],
+        spaces=[bool(row[3]) for row in rows],
+        numbers=[bool(row[4]) for row in rows],
+        frame_words=[
+            i
+            for i, (tag, lower) in enumerate(zip(tags, lowers, strict=True))
+            if tag.startswith("VB") or tag == "NNS" or lower == "according"
+        ],
+        proper_nouns=[i for i, tag in enumerate(tags) if tag in PROPER_NOUN_TAGS],
+    )
+    doc.user_data[_TABLE_KEY] = table
+    return table
 
 
 def is_verb(token: Token) -> bool:

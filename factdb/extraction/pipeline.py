@@ -22,7 +22,7 @@ from factdb.extraction.grammar import PRONOUN_SPEAKER, Frame, find_frame, mentio
 from factdb.extraction.languages import is_english
 from factdb.extraction.lexicon import PRONOUNS, word_set
 from factdb.extraction.names import Register, Speaker, role_mentions
-from factdb.extraction.nlp import is_proper_noun, parse, without_controls
+from factdb.extraction.nlp import parse, token_table, without_controls
 from factdb.extraction.segment import (
     QUOTE_MARKS,
     Span,
@@ -266,7 +266,10 @@ class _Document:
 
     def _has_name(self, span: Span) -> bool:
         parsed = self.doc.char_span(span.start, span.end, alignment_mode="expand")
-        return parsed is not None and any(is_proper_noun(token) for token in parsed)
+        if parsed is None:
+            return False
+        table = token_table(self.doc)
+        return bool(table.among(table.proper_nouns, parsed.start, parsed.end))
 
     def _context_reasons(self, sentence: Span) -> set[Reason]:
         found = reasons_in(
