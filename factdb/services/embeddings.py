@@ -12,6 +12,7 @@ and PostgreSQL and needs no database extension.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -47,6 +48,26 @@ _MARKUP = re.compile(r"[@#](?=\w)")
 def model_id() -> str:
     """The model's name and the version of the package that ships it, stored with each vector."""
     return f"{MODEL_NAME} ({MODEL_PACKAGE} {version(MODEL_PACKAGE)})"
+
+
+@cache
+def _blas_controller() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def one_blas_thread(*, needed: bool = True) -> contextlib.AbstractContextManager[object]:
+    """One BLAS thread for the vector scans. Their products are thin (a few query columns
+    against thousands of rows, bound by memory): OpenBLAS's threads only add hand-offs, and on
+    a busy machine they wait for a core, which made a probed scan 4-6 times slower. Finding
+    the library costs about 15 ms, so a lone query (one product) goes without, unless found."""
+    if not needed and _blas_controller.cache_info().currsize == 0:
+        return contextlib.nullcontext()
+    limit: contextlib.AbstractContextManager[object] = _blas_controller().limit(
+        limits=1, user_api="blas"
+    )
+    return limit
 
 
 @cache
@@ -239,9 +260,10 @@ class VectorIndex:
         if len(self) == 0 or len(queries) == 0:
             return [[] for _ in range(len(queries))]
         k = min(k, len(self))
-        if self.centroids is None or self.offsets is None:
-            return self._exact(queries, k)
-        return self._probed(queries, k)
+        with one_blas_thread(needed=len(queries) > 1):
+            if self.centroids is None or self.offsets is None:
+                return self._exact(queries, k)
+            return self._probed(queries, k)
 
     def _exact(self, queries: Matrix, k: int) -> list[list[tuple[int, float]]]:
         import numpy as np
@@ -322,7 +344,8 @@ class VectorIndex:
         if not rows:
             return []
         ids = list(rows)
-        similarity = self.matrix[[rows[claim_id] for claim_id in ids]] @ query
+        with one_blas_thread(needed=False):
+            similarity = self.matrix[[rows[claim_id] for claim_id in ids]] @ query
         return [
             claim_id
             for _, claim_id in sorted(
