@@ -281,6 +281,51 @@ def test_grouped_vectors_give_the_exact_answers(
     assert few[0] == exact[1][0]
 
 
+def test_vector_file_keeps_claim_ids_sorted_and_is_made_again_when_old_or_damaged(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import numpy as np
+
+    from factdb.services import vector_file
+
+    add_claims(db_url, [*CLAIMS, *MORE_CLAIMS])
+    monkeypatch.setattr(vector_file, "EXACT_ROWS", 4)  # grouped: rows not in claim-id order
+    engine = create_db_engine(db_url)
+
+    def opened() -> tuple[dict[int, int], dict[int, int]]:
+        with Session(engine) as session:
+            matcher = open_matcher(session=session)
+        index = matcher.index
+        assert index is not None
+        ids = index.claim_ids.tolist()
+        by_scan = {claim_id: row for row, claim_id in enumerate(ids)}
+        return index.rows_of([*ids, 0, max(ids) + 1]), by_scan
+
+    try:
+        with Session(engine) as session:
+            directory = vector_file.vector_dir(session)
+        shutil.rmtree(directory, ignore_errors=True)
+        found, by_scan = opened()
+        assert found == by_scan  # every claim's own row; unknown ids left out
+        sorted_ids = np.load(directory / "sorted_ids.npy")
+        assert sorted_ids.tolist() == sorted(by_scan)
+        # A file of the previous format (no sorted ids) is made again, not misread.
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        manifest["signature"]["format"] = 1
+        del manifest["arrays"]["sorted_ids"]
+        (directory / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        (directory / "sorted_ids.npy").unlink()
+        assert opened()[0] == by_scan
+        assert (directory / "sorted_ids.npy").exists()
+        # A damaged array is made again too.
+        (directory / "id_rows.npy").write_bytes(b"broken")
+        assert opened()[0] == by_scan
+    finally:
+        engine.dispose()
+
+
 # -- batch mode --------------------------------------------------------------------------------
 
 

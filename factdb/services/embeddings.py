@@ -244,6 +244,10 @@ class VectorIndex:
     matrix: Matrix
     centroids: Matrix | None = None
     offsets: npt.NDArray[np.int64] | None = None
+    # The claim ids in ascending order and the row of each (from the vector file; else sorted
+    # when first needed).
+    sorted_ids: npt.NDArray[np.int64] | None = None
+    id_rows: npt.NDArray[np.int64] | None = None
 
     def __len__(self) -> int:
         return len(self.claim_ids)
@@ -252,6 +256,8 @@ class VectorIndex:
     def _sorted(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         import numpy as np
 
+        if self.sorted_ids is not None and self.id_rows is not None:
+            return self.sorted_ids, self.id_rows
         order = np.argsort(self.claim_ids, kind="stable")
         return self.claim_ids[order], order
 
@@ -331,12 +337,13 @@ class VectorIndex:
 
         ids, order = self._sorted
         wanted = np.fromiter(claim_ids, dtype=np.int64)
-        positions = np.searchsorted(ids, wanted)
-        found: dict[int, int] = {}
-        for claim_id, position in zip(wanted.tolist(), positions.tolist(), strict=True):
-            if position < len(ids) and ids[position] == claim_id:
-                found[claim_id] = int(order[position])
-        return found
+        if len(ids) == 0 or len(wanted) == 0:
+            return {}
+        # Whole-array look-ups: element by element, a memory-mapped array is slow to read.
+        positions = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+        present = np.asarray(ids[positions]) == wanted
+        rows = np.asarray(order[positions[present]])
+        return dict(zip(wanted[present].tolist(), rows.tolist(), strict=True))
 
     def rank(self, query: Matrix, claim_ids: Iterable[int]) -> list[int]:
         """The given claims that have vectors, most similar to the query vector first."""
@@ -375,6 +382,8 @@ def open_index(*, session: Session) -> tuple[IndexState, VectorIndex]:
         matrix=found.matrix,
         centroids=found.centroids,
         offsets=found.offsets,
+        sorted_ids=found.sorted_ids,
+        id_rows=found.id_rows,
     )
     return state, index
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from factdb.models import NEWEST_REVIEW_FIRST, Appearance, Claim, Claimant, Review, utcnow
 from factdb.services.embeddings import IndexState, VectorIndex, encode, index_state, open_index
-from factdb.services.search import query_words, search_claims
+from factdb.services.search import cache_for_many_searches, query_words, search_claims
 
 if TYPE_CHECKING:
     from factdb.services.dedupe import DuplicateCluster
@@ -236,6 +236,7 @@ def match_details(*, session: Session, claim_ids: Iterable[int]) -> dict[int, Ma
 
 def open_matcher(*, session: Session, semantic: bool = True) -> Matcher:
     """A matcher over this database; semantic only when the index has vectors of this model."""
+    cache_for_many_searches(session)
     if not semantic:
         return Matcher(session=session, state=index_state(session=session), index=None)
     state, index = open_index(session=session)

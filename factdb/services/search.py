@@ -68,6 +68,19 @@ def search_claims(
     return [SearchHit(claim_id=claim_id, score=float(score)) for claim_id, score in rows]
 
 
+# SQLite's page cache for a run of many searches (KiB): its default 2 MB is soon outgrown by
+# the full-text index and its document lengths at a million claims, and every page missed is
+# read again; a larger cache took about a tenth off `match --queries`' full-text time.
+SEARCH_CACHE_KIB = 65_536
+
+
+def cache_for_many_searches(session: Session) -> None:
+    """A larger page cache on this session's SQLite connection (the memory is taken only as
+    pages are read, and given back when the connection closes)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}"))
+
+
 def _expression(words: Sequence[str], any_word: bool) -> str:
     # Every word as a quoted FTS5 string: no operator of the user's can reach the parser.
     return (" OR " if any_word else " ").join(f'"{word}"' for word in words)

@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-FILE_FORMAT = 1
+# 2: with the claim ids sorted and their rows (``sorted_ids``, ``id_rows``).
+FILE_FORMAT = 2
 EXACT_ROWS = 100_000
 PROBE_ROWS = 10_000
 KMEANS_SAMPLE = 20_000
@@ -91,6 +92,8 @@ class VectorFile:
     matrix: npt.NDArray[np.float32]
     centroids: npt.NDArray[np.float32] | None
     offsets: npt.NDArray[np.int64] | None
+    sorted_ids: npt.NDArray[np.int64]
+    id_rows: npt.NDArray[np.int64]
     manifest: dict[str, Any]
 
 
@@ -121,6 +124,8 @@ def _load(directory: Path, wanted: dict[str, Any]) -> VectorFile:
         matrix=arrays["matrix"],
         centroids=arrays.get("centroids"),
         offsets=arrays.get("offsets"),
+        sorted_ids=arrays["sorted_ids"],
+        id_rows=arrays["id_rows"],
         manifest=manifest,
     )
 
@@ -198,6 +203,10 @@ def _build(
                 _truncate_rows(scratch / "matrix.npy", filled, dimensions)
             ids = ids[:filled]
         arrays["claim_ids"] = ids
+        # The row of a claim id is found by binary search on these: sorting a million ids in
+        # every `match` process took about a tenth of its time.
+        arrays["id_rows"] = np.argsort(ids, kind="stable").astype(np.int64)
+        arrays["sorted_ids"] = ids[arrays["id_rows"]]
         shapes = {"matrix": [[filled, dimensions], np.dtype(np.float32).str]}
         for name, value in arrays.items():
             np.save(scratch / f"{name}.npy", value, allow_pickle=False)
