@@ -328,8 +328,9 @@ class VectorIndex:
         import numpy as np
 
         # Ties in score resolve by claim id, so every database returns the same order.
-        order = np.lexsort((self.claim_ids[rows], -scores))
-        return [(int(self.claim_ids[rows[i]]), float(scores[i])) for i in order]
+        ids = np.asarray(self.claim_ids[rows])
+        order = np.lexsort((ids, -scores))
+        return list(zip(ids[order].tolist(), scores[order].astype(float).tolist(), strict=True))
 
     def rows_of(self, claim_ids: Iterable[int]) -> dict[int, int]:
         """The matrix row of each given claim that has a vector."""
@@ -374,11 +375,9 @@ def open_index(*, session: Session) -> tuple[IndexState, VectorIndex]:
         session=session, model=model_id(), dimensions=DIMENSIONS, counts=counts
     )
     state = IndexState(model=model_id(), **found.manifest["state"])
-    import numpy as np
-
     index = VectorIndex(
-        # In memory (8 bytes a claim): ids are read one by one, which a memory map makes slow.
-        claim_ids=np.array(found.claim_ids),
+        # Memory-mapped like the rest: only the ids of the rows found are read.
+        claim_ids=found.claim_ids,
         matrix=found.matrix,
         centroids=found.centroids,
         offsets=found.offsets,
