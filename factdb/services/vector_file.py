@@ -58,12 +58,16 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def signature(*, session: Session, model: str) -> dict[str, Any]:
-    """What changes whenever the vector file would: three index look-ups."""
-    newest_id = session.scalar(select(func.max(Claim.id)))
-    newest_change = session.scalar(select(func.max(Claim.updated_at)))
-    newest_vector = session.scalar(
-        select(func.max(ClaimEmbedding.embedded_at)).where(ClaimEmbedding.model == model)
-    )
+    """What changes whenever the vector file would: three index look-ups, one statement."""
+    newest_id, newest_change, newest_vector = session.execute(
+        select(
+            select(func.max(Claim.id)).scalar_subquery(),
+            select(func.max(Claim.updated_at)).scalar_subquery(),
+            select(func.max(ClaimEmbedding.embedded_at))
+            .where(ClaimEmbedding.model == model)
+            .scalar_subquery(),
+        )
+    ).one()
     return {
         "format": FILE_FORMAT,
         "model": model,
