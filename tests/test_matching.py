@@ -322,6 +322,9 @@ def test_vector_file_keeps_claim_ids_sorted_and_is_made_again_when_old_or_damage
         # A damaged array is made again too.
         (directory / "id_rows.npy").write_bytes(b"broken")
         assert opened()[0] == by_scan
+        (directory / "codes.npy").write_bytes(b"broken")
+        assert opened()[0] == by_scan
+        assert np.load(directory / "codes.npy").dtype == np.int8
     finally:
         engine.dispose()
 
