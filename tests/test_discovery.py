@@ -77,6 +77,29 @@ def test_search_follows_edits(seeded: CliRun) -> None:
     assert json.loads(seeded("search", "quartet madrid", "-f", "json").stdout) == []
 
 
+def test_live_only_search_skips_deleted_claims_however_many(
+    seeded: CliRun, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`match`'s full-text leg ranks the index's best matches first and only then drops deleted
+    claims; when those crowd out live ones it falls back to the plain query: same answers."""
+    from factdb.services import search
+
+    query = "the quartet peace process in madrid"
+
+    def ids(limit: int) -> list[int]:
+        with transaction(engine, write=False) as session:
+            hits = search_claims(session=session, query=query, limit=limit, any_word=True)
+            return [hit.claim_id for hit in hits]
+
+    before = ids(10)
+    assert len(before) >= 4
+    assert seeded("delete", str(before[0]), "--reason", "test").exit_code == 0
+    assert ids(3) == before[1:4]  # the deleted best match left room: no fallback
+    monkeypatch.setattr(search, "_DELETED_ROOM", 0)
+    assert ids(3) == before[1:4]  # crowded out: the plain query, the same answer
+    assert ids(len(before) - 1) == before[1:]
+
+
 @pytest.mark.parametrize("query", HOSTILE_QUERIES)
 def test_hostile_queries_never_fail(seeded: CliRun, query: str) -> None:
     result = seeded("search", query, "--format", "json")

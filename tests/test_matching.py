@@ -281,6 +281,109 @@ def test_grouped_vectors_give_the_exact_answers(
     assert few[0] == exact[1][0]
 
 
+def test_vector_file_keeps_claim_ids_sorted_and_is_made_again_when_old_or_damaged(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import numpy as np
+
+    from factdb.services import vector_file
+
+    add_claims(db_url, [*CLAIMS, *MORE_CLAIMS])
+    monkeypatch.setattr(vector_file, "EXACT_ROWS", 4)  # grouped: rows not in claim-id order
+    engine = create_db_engine(db_url)
+
+    def opened() -> tuple[dict[int, int], dict[int, int]]:
+        with Session(engine) as session:
+            matcher = open_matcher(session=session)
+        index = matcher.index
+        assert index is not None
+        ids = index.claim_ids.tolist()
+        by_scan = {claim_id: row for row, claim_id in enumerate(ids)}
+        return index.rows_of([*ids, 0, max(ids) + 1]), by_scan
+
+    try:
+        with Session(engine) as session:
+            directory = vector_file.vector_dir(session)
+        shutil.rmtree(directory, ignore_errors=True)
+        found, by_scan = opened()
+        assert found == by_scan  # every claim's own row; unknown ids left out
+        sorted_ids = np.load(directory / "sorted_ids.npy")
+        assert sorted_ids.tolist() == sorted(by_scan)
+        # A file of the previous format (no sorted ids) is made again, not misread.
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        manifest["signature"]["format"] = 1
+        del manifest["arrays"]["sorted_ids"]
+        (directory / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        (directory / "sorted_ids.npy").unlink()
+        assert opened()[0] == by_scan
+        assert (directory / "sorted_ids.npy").exists()
+        # A damaged array is made again too.
+        (directory / "id_rows.npy").write_bytes(b"broken")
+        assert opened()[0] == by_scan
+        (directory / "codes.npy").write_bytes(b"broken")
+        assert opened()[0] == by_scan
+        assert np.load(directory / "codes.npy").dtype == np.int8
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("spread", [0.03, 0.001])
+def test_int8_scan_with_exact_rescoring_finds_what_the_float32_scan_finds(spread: float) -> None:
+    """The probed scan reads int8 codes and scores exactly only a shortlist (and whatever the
+    codes' error bound cannot rule out): the same rows and cosines as scanning every float32
+    vector of the probed groups, also when thousands of vectors are nearly equal (0.001)."""
+    import numpy as np
+
+    from factdb.services.embeddings import VectorIndex
+    from factdb.services.vector_file import _inverted_lists, quantise
+
+    rng = np.random.default_rng(7)
+    bases = rng.normal(size=(40, 512))
+    vectors = bases[rng.integers(0, 40, size=4000)] + rng.normal(0, spread, size=(4000, 512))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    order, centroids, offsets = _inverted_lists(vectors)
+    grouped = np.ascontiguousarray(vectors[order])
+    ids = (order * 3 + 1).astype(np.int64)  # claim ids in another order than the rows
+    codes, scales = quantise(grouped)
+    assert codes.dtype == np.int8
+    assert np.abs(codes.astype(np.float32) * scales[:, None] - grouped).max() <= scales.max() / 2
+    plain = VectorIndex(claim_ids=ids, matrix=grouped, centroids=centroids, offsets=offsets)
+    coded = VectorIndex(
+        claim_ids=ids,
+        matrix=grouped,
+        centroids=centroids,
+        offsets=offsets,
+        codes=codes,
+        scales=scales,
+    )
+    exact = VectorIndex(claim_ids=ids, matrix=grouped)
+    queries = np.ascontiguousarray(vectors[rng.integers(0, 4000, size=12)] + 0.01, np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+
+    def same(found: list[list[tuple[int, float]]], longer: list[list[tuple[int, float]]]) -> None:
+        # ``longer``: the reference's answers with one more row, the next one at the boundary.
+        # The same cosines place by place (but for float32 summation order), and the same claim
+        # at every place that is not a tie to 1e-5 with a neighbour.
+        for hits, reference in zip(found, longer, strict=True):
+            scores = [score for _, score in reference]
+            assert np.allclose([score for _, score in hits], scores[: len(hits)], atol=1e-6)
+            for place, (claim_id, _) in enumerate(hits):
+                neighbours = [scores[i] for i in (place - 1, place + 1) if 0 <= i < len(scores)]
+                if all(abs(other - scores[place]) > 1e-5 for other in neighbours):
+                    assert claim_id == reference[place][0]
+
+    for k in (1, 10, 100):
+        same(coded.nearest(queries, k), plain.nearest(queries, k + 1))
+    from factdb.services import vector_file
+
+    # Probing every group, the int8 scan gives the exact search's answers.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(vector_file, "PROBE_ROWS", len(ids))
+        same(coded.nearest(queries, 10), exact.nearest(queries, 11))
+
+
 # -- batch mode --------------------------------------------------------------------------------
 
 

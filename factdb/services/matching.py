@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from factdb.models import NEWEST_REVIEW_FIRST, Appearance, Claim, Claimant, Review, utcnow
 from factdb.services.embeddings import IndexState, VectorIndex, encode, index_state, open_index
-from factdb.services.search import query_words, search_claims
+from factdb.services.search import cache_for_many_searches, query_words, search_claims
 
 if TYPE_CHECKING:
     from factdb.services.dedupe import DuplicateCluster
@@ -47,12 +47,14 @@ _review_fts = table("reviews_fts", column("rowid"), column("rank"))
 # scan however common the word); when all of a query's words are, the few least common are used.
 COMMON_CLAIMS = 2000
 RARE_WORDS = 4
-_SQLITE_COUNT = text(
-    "SELECT count(*) FROM (SELECT 1 FROM claims_fts WHERE claims_fts MATCH :e LIMIT :cap)"
+# One statement counts all of a query's new words (a statement per word cost more in
+# SQLAlchemy than in the database).
+_SQLITE_COUNT = (
+    "(SELECT count(*) FROM (SELECT 1 FROM claims_fts WHERE claims_fts MATCH :e{n} LIMIT :cap))"
 )
-_POSTGRES_COUNT = text(
-    "SELECT count(*) FROM (SELECT 1 FROM claims WHERE search_vector @@ "
-    "to_tsquery('simple', factdb_unaccent(:e)) LIMIT :cap) AS found"
+_POSTGRES_COUNT = (
+    "(SELECT count(*) FROM (SELECT 1 FROM claims WHERE search_vector @@ "
+    "to_tsquery('simple', factdb_unaccent(:e{n})) LIMIT :cap) AS found{n})"
 )
 # A pasted post: links, the "— Name (@handle) Month D, YYYY" line that an embedded tweet ends
 # with, and #hashtags / @handles written in CamelCase are not words a fact-check shares.
@@ -153,18 +155,19 @@ class Matcher:
 
     def _document_counts(self, words: Sequence[str]) -> dict[str, int]:
         """How many claims hold each word, counted up to ``COMMON_CLAIMS`` (remembered)."""
-        postgres = self.session.get_bind().dialect.name == "postgresql"
-        for word in words:
-            if word not in self._counts:
+        missing = [word for word in dict.fromkeys(words) if word not in self._counts]
+        if missing:
+            postgres = self.session.get_bind().dialect.name == "postgresql"
+            template = _POSTGRES_COUNT if postgres else _SQLITE_COUNT
+            values: dict[str, object] = {"cap": COMMON_CLAIMS}
+            for number, word in enumerate(missing):
                 if postgres:
-                    statement = _POSTGRES_COUNT
-                    expression = "'" + word.replace("'", "''") + "'"
+                    values[f"e{number}"] = "'" + word.replace("'", "''") + "'"
                 else:
-                    statement = _SQLITE_COUNT
-                    expression = f'"{word}"'
-                self._counts[word] = int(
-                    self.session.scalar(statement, {"e": expression, "cap": COMMON_CLAIMS}) or 0
-                )
+                    values[f"e{number}"] = f'"{word}"'
+            columns = ", ".join(template.format(n=number) for number in range(len(missing)))
+            found = self.session.execute(text(f"SELECT {columns}"), values).one()
+            self._counts.update(zip(missing, (int(count or 0) for count in found), strict=True))
         return {word: self._counts[word] for word in words}
 
     def fuse(self, rankings: dict[str, list[int]], excluded: set[int]) -> dict[int, float]:
@@ -236,6 +239,7 @@ def match_details(*, session: Session, claim_ids: Iterable[int]) -> dict[int, Ma
 
 def open_matcher(*, session: Session, semantic: bool = True) -> Matcher:
     """A matcher over this database; semantic only when the index has vectors of this model."""
+    cache_for_many_searches(session)
     if not semantic:
         return Matcher(session=session, state=index_state(session=session), index=None)
     state, index = open_index(session=session)

@@ -57,17 +57,70 @@ def search_claims(
         criteria = filter_criteria(session, claim_filter)
     if session.get_bind().dialect.name == "postgresql":
         statement = _postgres(words, any_word, criteria)
+    elif claim_filter is None:
+        hits = _sqlite_live(session, words, any_word, limit)
+        if hits is not None:
+            return hits
+        statement = _sqlite(words, any_word, criteria).order_by(Claim.id)
     else:
         statement = _sqlite(words, any_word, criteria)
     rows = session.execute(statement.limit(limit))
     return [SearchHit(claim_id=claim_id, score=float(score)) for claim_id, score in rows]
 
 
+# SQLite's page cache for a run of many searches (KiB): its default 2 MB is soon outgrown by
+# the full-text index and its document lengths at a million claims, and every page missed is
+# read again; a larger cache took about a tenth off `match --queries`' full-text time.
+SEARCH_CACHE_KIB = 65_536
+
+
+def cache_for_many_searches(session: Session) -> None:
+    """A larger page cache on this session's SQLite connection (the memory is taken only as
+    pages are read, and given back when the connection closes)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}"))
+
+
+def _expression(words: Sequence[str], any_word: bool) -> str:
+    # Every word as a quoted FTS5 string: no operator of the user's can reach the parser.
+    return (" OR " if any_word else " ").join(f'"{word}"' for word in words)
+
+
+# The best matches of the full-text index alone, then only those checked against `claims`:
+# joining every matching row to `claims` (to skip deleted ones) before sorting cost about a
+# fifth of a `match` query's full-text time. Ties in rank go by claim id, as on PostgreSQL.
+_SQLITE_LIVE = text(
+    "SELECT claims.id, -best.rank FROM (SELECT rowid, rank FROM claims_fts "
+    "WHERE claims_fts MATCH :expression ORDER BY rank, rowid LIMIT :room) AS best "
+    "JOIN claims ON claims.id = best.rowid WHERE claims.deleted_at IS NULL "
+    "ORDER BY best.rank, best.rowid LIMIT :limit"
+)
+# Room for deleted claims among the best matches before the plain query is needed.
+_DELETED_ROOM = 50
+
+
+def _sqlite_live(
+    session: Session, words: Sequence[str], any_word: bool, limit: int
+) -> list[SearchHit] | None:
+    """The live claims best matching, or None when fewer than ``limit`` came out: then there
+    are few matches (the plain query is cheap) or deleted claims crowded out live ones."""
+    rows = session.execute(
+        _SQLITE_LIVE,
+        {
+            "expression": _expression(words, any_word),
+            "room": limit + _DELETED_ROOM,
+            "limit": limit,
+        },
+    ).all()
+    if len(rows) < limit:
+        return None
+    return [SearchHit(claim_id=claim_id, score=float(score)) for claim_id, score in rows]
+
+
 def _sqlite(
     words: Sequence[str], any_word: bool, criteria: list[ColumnElement[bool]]
 ) -> Select[int, float]:
-    # Every word as a quoted FTS5 string: no operator of the user's can reach the parser.
-    expression = (" OR " if any_word else " ").join(f'"{word}"' for word in words)
+    expression = _expression(words, any_word)
     score = (-_fts.c.rank).label("score")  # FTS5's rank is bm25, lower is better
     return (
         select(Claim.id, score)

@@ -17,8 +17,11 @@ Small collections are searched exactly (every vector). Above ``EXACT_ROWS`` vect
 also holds an inverted-file layout: the vectors are grouped around ``sqrt(n)`` centroids
 (spherical k-means, fixed seed, on the vectors in claim-id order, so SQLite and PostgreSQL get
 the same groups), and a query scans the groups whose centroids are nearest until it has seen
-``PROBE_ROWS`` vectors. Cosines are always exact; only which far-away vectors are skipped is
-approximate.
+``PROBE_ROWS`` vectors. The probed scan reads int8 codes of the vectors (a quarter of the bytes:
+reading the float32 rows was most of a lone query's scan), and every row that could be among the
+best by the codes' error bound is scored again from the float32 vectors: the cosines returned are
+exact and the same rows come out as from scanning the float32 vectors. Only which far-away
+vectors are skipped is approximate.
 """
 
 from __future__ import annotations
@@ -44,7 +47,9 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-FILE_FORMAT = 1
+# 2: with the claim ids sorted and their rows (``sorted_ids``, ``id_rows``). When grouped,
+# 3: the vectors also as int8 codes with a scale per row (``codes``, ``scales``).
+FILE_FORMAT = 3
 EXACT_ROWS = 100_000
 PROBE_ROWS = 10_000
 KMEANS_SAMPLE = 20_000
@@ -57,12 +62,16 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def signature(*, session: Session, model: str) -> dict[str, Any]:
-    """What changes whenever the vector file would: three index look-ups."""
-    newest_id = session.scalar(select(func.max(Claim.id)))
-    newest_change = session.scalar(select(func.max(Claim.updated_at)))
-    newest_vector = session.scalar(
-        select(func.max(ClaimEmbedding.embedded_at)).where(ClaimEmbedding.model == model)
-    )
+    """What changes whenever the vector file would: three index look-ups, one statement."""
+    newest_id, newest_change, newest_vector = session.execute(
+        select(
+            select(func.max(Claim.id)).scalar_subquery(),
+            select(func.max(Claim.updated_at)).scalar_subquery(),
+            select(func.max(ClaimEmbedding.embedded_at))
+            .where(ClaimEmbedding.model == model)
+            .scalar_subquery(),
+        )
+    ).one()
     return {
         "format": FILE_FORMAT,
         "model": model,
@@ -91,6 +100,10 @@ class VectorFile:
     matrix: npt.NDArray[np.float32]
     centroids: npt.NDArray[np.float32] | None
     offsets: npt.NDArray[np.int64] | None
+    sorted_ids: npt.NDArray[np.int64]
+    id_rows: npt.NDArray[np.int64]
+    codes: npt.NDArray[np.int8] | None
+    scales: npt.NDArray[np.float32] | None
     manifest: dict[str, Any]
 
 
@@ -121,6 +134,10 @@ def _load(directory: Path, wanted: dict[str, Any]) -> VectorFile:
         matrix=arrays["matrix"],
         centroids=arrays.get("centroids"),
         offsets=arrays.get("offsets"),
+        sorted_ids=arrays["sorted_ids"],
+        id_rows=arrays["id_rows"],
+        codes=arrays.get("codes"),
+        scales=arrays.get("scales"),
         manifest=manifest,
     )
 
@@ -184,13 +201,20 @@ def _build(
             grouped = np.lib.format.open_memmap(
                 scratch / "grouped.npy", mode="w+", dtype=np.float32, shape=(filled, dimensions)
             )
+            codes = np.lib.format.open_memmap(
+                scratch / "codes.npy", mode="w+", dtype=np.int8, shape=(filled, dimensions)
+            )
+            scales = np.empty(filled, dtype=np.float32)
             for start in range(0, filled, _CHUNK):
-                grouped[start : start + _CHUNK] = matrix[order[start : start + _CHUNK]]
+                block = matrix[order[start : start + _CHUNK]]
+                grouped[start : start + _CHUNK] = block
+                codes[start : start + _CHUNK], scales[start : start + _CHUNK] = quantise(block)
             grouped.flush()
-            del matrix, grouped
+            codes.flush()
+            del matrix, grouped, codes
             (scratch / "grouped.npy").replace(scratch / "matrix.npy")
             ids = ids[:filled][order]
-            arrays.update(centroids=centroids, offsets=offsets)
+            arrays.update(centroids=centroids, offsets=offsets, scales=scales)
         else:
             matrix.flush()
             del matrix
@@ -198,7 +222,13 @@ def _build(
                 _truncate_rows(scratch / "matrix.npy", filled, dimensions)
             ids = ids[:filled]
         arrays["claim_ids"] = ids
+        # The row of a claim id is found by binary search on these: sorting a million ids in
+        # every `match` process took about a tenth of its time.
+        arrays["id_rows"] = np.argsort(ids, kind="stable").astype(np.int64)
+        arrays["sorted_ids"] = ids[arrays["id_rows"]]
         shapes = {"matrix": [[filled, dimensions], np.dtype(np.float32).str]}
+        if "scales" in arrays:
+            shapes["codes"] = [[filled, dimensions], np.dtype(np.int8).str]
         for name, value in arrays.items():
             np.save(scratch / f"{name}.npy", value, allow_pickle=False)
             shapes[name] = [list(value.shape), value.dtype.str]
@@ -208,6 +238,19 @@ def _build(
     finally:
         if scratch.exists():
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def quantise(
+    block: npt.NDArray[np.float32],
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:
+    """Each row as int8 codes times one scale (its largest magnitude / 127): a quarter of the
+    bytes to read for the probed scan, each value within half a scale step of the original."""
+    import numpy as np
+
+    scales = (np.abs(block).max(axis=1) / 127).astype(np.float32)
+    scales[scales == 0] = 1
+    codes = np.rint(block / scales[:, None]).astype(np.int8)
+    return codes, scales
 
 
 def _truncate_rows(path: Path, rows: int, dimensions: int) -> None:
