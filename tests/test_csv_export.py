@@ -22,7 +22,7 @@ from factdb.formats.csv_report import csv_cells, neutralized
 from factdb.schemas.claims import ClaimFilter
 from factdb.schemas.rows import CSV_COLUMNS, ClaimCsvRow
 from factdb.services.claims_query import iter_claims
-from factdb.services.csv_export import csv_report_rows, sqlite_report_lines
+from factdb.services.csv_export import csv_report_rows, sqlite_report_rows
 from tests.conftest import CliRun
 
 AWKWARD = [
@@ -164,12 +164,12 @@ def test_the_sqlite_statement_writes_the_python_rows(
     engine: Engine, claim_filter: ClaimFilter, neutralize: bool
 ) -> None:
     with transaction(engine, write=False) as session:
-        lines = "".join(
-            sqlite_report_lines(session=session, claim_filter=claim_filter, neutralize=neutralize)
+        cells = list(
+            sqlite_report_rows(session=session, claim_filter=claim_filter, neutralize=neutralize)
         )
         rows = list(csv_report_rows(session=session, claim_filter=claim_filter, page_size=3))
     expected = _written(neutralized(rows) if neutralize else rows)
-    assert _written([]) + lines == expected
+    assert _written(cells) == expected
     assert expected == _oracle(engine, claim_filter, neutralize)
 
 

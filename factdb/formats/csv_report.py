@@ -45,17 +45,6 @@ def write_claims_csv(
     return count
 
 
-def write_csv_lines(lines: Iterable[str], stream: TextIO) -> int:
-    """Write the header, then lines already spelled out as CSV; returns the line count."""
-    csv.writer(stream, lineterminator="\r\n").writerow(CSV_COLUMNS)
-    count = 0
-    write = stream.write
-    for line in lines:
-        write(line)
-        count += 1
-    return count
-
-
 def neutralized(rows: Iterable[Sequence[object]]) -> Iterator[list[object]]:
     """The rows with every text cell neutralised."""
     risky = _RISKY_FIRST

@@ -16,11 +16,19 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TextIO, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, String, func, literal_column, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from factdb.domain import Status
-from factdb.formats.csv_report import ESCAPE, FORMULA_STARTS, write_claims_csv, write_csv_lines
+from factdb.formats.csv_report import ESCAPE, FORMULA_STARTS, write_claims_csv
 from factdb.models import (
     NEWEST_REVIEW_FIRST,
     OLDEST_REVIEW_FIRST,
@@ -42,9 +50,6 @@ PAGE_SIZE = 5_000
 # Rows fetched from the driver at a time by the one-statement report.
 FETCH_SIZE = 2_000
 HEX_UUID_LENGTH = 32
-LINE_END = "\r\n"
-# Text holding one of these is quoted by ``csv.writer`` (delimiter, quote, the line end's).
-_CSV_SPECIAL = '*[",\r\n]*'
 _RATING = {status.value: status.rating_value for status in Status}
 T = TypeVar("T")
 
@@ -64,8 +69,8 @@ def write_csv_report(
     """
     criteria = filter_criteria(session, claim_filter)
     if session.get_bind().dialect.name == "sqlite":
-        lines = _sqlite_report(session, criteria, claim_filter.limit, neutralize)
-        return write_csv_lines(_ticking(lines, on_claim), stream)
+        cells = _sqlite_report(session, criteria, claim_filter.limit, neutralize)
+        return write_claims_csv(_ticking(cells, on_claim), stream, neutralize=False)
     rows = _report_pages(session, criteria, claim_filter.limit, PAGE_SIZE)
     return write_claims_csv(_ticking(rows, on_claim), stream, neutralize=neutralize)
 
@@ -78,10 +83,10 @@ def csv_report_rows(
     return _report_pages(session, criteria, claim_filter.limit, page_size)
 
 
-def sqlite_report_lines(
+def sqlite_report_rows(
     *, session: Session, claim_filter: ClaimFilter, neutralize: bool
-) -> Iterator[str]:
-    """SQLite only: the report's lines as the one statement writes them (for tests)."""
+) -> Iterator[Sequence[Any]]:
+    """SQLite only: the report's rows as the one statement spells them out (for tests)."""
     criteria = filter_criteria(session, claim_filter)
     return _sqlite_report(session, criteria, claim_filter.limit, neutralize)
 
@@ -121,9 +126,8 @@ def _iso_datetime_sql(column: str) -> str:
     # Python's isoformat leaves out a zero fraction of a second; a stored value always has one.
     return (
         f"CASE WHEN {column} IS NULL THEN '' "
-        f"WHEN {column} GLOB '{_STORED_DATETIME}' THEN substr({column}, 1, 10) || 'T' || "
-        f"substr({column}, 12, 8) || CASE WHEN substr({column}, 20) = '.000000' THEN '' "
-        f"ELSE substr({column}, 20) END || '+00:00' "
+        f"WHEN {column} GLOB '{_STORED_DATETIME}' THEN replace(CASE WHEN substr({column}, 20) "
+        f"= '.000000' THEN substr({column}, 1, 19) ELSE {column} END, ' ', 'T') || '+00:00' "
         f"ELSE {ISO_DATETIME_FUNCTION}({column}) END"
     )
 
@@ -170,25 +174,11 @@ def _glob_class(starts: Sequence[str]) -> str:
     return _quoted("[" + "".join(characters) + "]*")
 
 
-def _csv_field_sql(cell: str) -> str:
-    """The cell as ``csv.writer`` writes it: quoted (quotes doubled) when it holds a comma, a
-    quote or a line break."""
-    return (
-        f"CASE WHEN {cell} GLOB {_quoted(_CSV_SPECIAL)} "
-        f"THEN '\"' || replace({cell}, '\"', '\"\"') || '\"' ELSE {cell} END"
-    )
-
-
-def _text_sql(cell: str, neutralize: bool) -> str:
-    """A free-text cell, ready for the line: neutralised if asked, then quoted if need be."""
-    return _csv_field_sql(_neutralized_sql(cell) if neutralize else cell)
-
-
 def _joined_sql(cell: str, separator: str, rows: str, neutralize: bool) -> str:
     """A list cell: ``cell`` of each of ``rows`` (a query correlated with the claim, in order)
     joined by ``separator``. Finished inside, where SQLite computes the aggregate once."""
     joined = f"coalesce(group_concat({cell}, {_quoted(separator)}), '')"
-    return f"(SELECT {_text_sql(joined, neutralize)} FROM ({rows}))"
+    return f"(SELECT {_neutralized_sql(joined) if neutralize else joined} FROM ({rows}))"
 
 
 # Every evidence link of every review, oldest review first, each link once (in its first place).
@@ -208,15 +198,14 @@ _REVIEWS_SQL = "(SELECT count(*) FROM reviews WHERE reviews.claim_id = claims.id
 
 
 def _sqlite_cells(neutralize: bool) -> list[str]:
-    """The report's cells as SQL, in ``CSV_COLUMNS`` order, each as the CSV line spells it.
+    """The report's cells as SQL, in ``CSV_COLUMNS`` order.
 
-    Free text goes through ``_text_sql``; ids, counts, dates, spans, the uid, the rating
-    number, and the kind and status (checked against their vocabularies by the schema) can
-    hold neither a formula start nor a character that needs quoting.
+    Free text is neutralised if asked; ids, counts, dates, spans, the rating number, and the
+    kind and status (checked against their vocabularies by the schema) never start a formula.
     """
 
     def text(cell: str) -> str:
-        return _text_sql(cell, neutralize)
+        return _neutralized_sql(cell) if neutralize else cell
 
     review, first = NEWEST_REVIEW, FIRST_APPEARANCE
     return [
@@ -246,7 +235,7 @@ def _sqlite_cells(neutralize: bool) -> list[str]:
         f"coalesce({first}.quote_end, '')",
         _APPEARANCES_SQL,
         _joined_sql("tag", TAG_SEPARATOR, _TAG_ROWS, neutralize),
-        _REVIEWS_SQL,
+        f"CASE WHEN {review}.id IS NULL THEN 0 ELSE {_REVIEWS_SQL} END",
         _iso_datetime_sql("claims.created_at"),
         _iso_datetime_sql("claims.updated_at"),
         _joined_sql("cell", EXTERNAL_ID_SEPARATOR, _EXTERNAL_ID_ROWS, neutralize),
@@ -255,7 +244,7 @@ def _sqlite_cells(neutralize: bool) -> list[str]:
 
 def _sqlite_report(
     session: Session, criteria: list[ColumnElement[bool]], limit: int | None, neutralize: bool
-) -> Iterator[str]:
+) -> Iterator[Sequence[Any]]:
     newest = Review.__table__.alias(NEWEST_REVIEW)
     first = Appearance.__table__.alias(FIRST_APPEARANCE)
     newest_id = (
@@ -272,18 +261,11 @@ def _sqlite_report(
         .outerjoin(first, first.c.id == first_id.scalar_subquery())
         .outerjoin(Source.__table__, Source.id == first.c.source_id)
     )
-    line = " || ',' || ".join(_sqlite_cells(neutralize)) + f" || {_quoted(LINE_END)}"
-    statement = (
-        select(literal_column(line, String))
-        .select_from(claims)
-        .where(*criteria)
-        .order_by(Claim.id)
-        .limit(limit)
-    )
+    cells: list[ColumnElement[Any]] = [literal_column(cell) for cell in _sqlite_cells(neutralize)]
+    statement = select(*cells).select_from(claims).where(*criteria).order_by(Claim.id).limit(limit)
     connection = _core(session)
     _register_date_functions(connection)
-    result = connection.execution_options(yield_per=FETCH_SIZE).execute(statement)
-    return (text for (text,) in result)
+    return iter(connection.execution_options(yield_per=FETCH_SIZE).execute(statement))
 
 
 def _register_date_functions(connection: Connection) -> None:
