@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,8 @@ def _record(number: int, text: str) -> dict[str, object]:
                     "status": "mostly_true",
                     "rating_label": 'Mostly "true", mostly',
                     "reviewer": "desk",
-                    "evidence": [*evidence[::-1], {"url": "https://e.example/c"}],
+                    # Undated, so the oldest: its links come first, each link once.
+                    "evidence": [{"url": "https://e.example/c"}, *evidence],
                 },
             ]
             if number % 4
@@ -132,6 +134,9 @@ FILTERS = [
     ClaimFilter(tag="=z"),
     ClaimFilter(limit=4),
     ClaimFilter(source="https://second.example/", limit=5),
+    ClaimFilter(claimant="@handle said so"),
+    ClaimFilter(since=datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)),
+    ClaimFilter(since=datetime(2024, 1, 3, tzinfo=UTC)),
 ]
 
 
