@@ -3,9 +3,9 @@
 On SQLite the whole report is one statement: the newest review, the first appearance and the
 counts are joined by correlated look-ups on the claim's indexes, lists are concatenated, dates
 are spelled out and (unless raw) formula cells neutralised, all in SQL; Python only hands the
-rows to ``csv.writer``, so a million claims cost little more than reading them. Elsewhere (and
-as the reference the SQLite statement is tested against) a page of claims at a time is read
-with a handful of queries and assembled in Python. Both produce the same cells as
+rows to ``csv.writer`` (per-row Python, not the queries, was what the report cost). Elsewhere
+(and as the reference the SQLite statement is tested against) a page of claims at a time is
+read with a handful of queries and assembled in Python. Both produce the same cells as
 ``ClaimCsvRow.from_claim`` (tests keep the three equal).
 """
 
@@ -176,7 +176,11 @@ def _glob_class(starts: Sequence[str]) -> str:
 
 def _joined_sql(cell: str, separator: str, rows: str, neutralize: bool) -> str:
     """A list cell: ``cell`` of each of ``rows`` (a query correlated with the claim, in order)
-    joined by ``separator``. Finished inside, where SQLite computes the aggregate once."""
+    joined by ``separator``. Finished inside, where SQLite computes the aggregate once.
+
+    ``group_concat`` takes the rows in the order the ordered subquery yields them (an ORDER BY
+    inside the aggregate needs SQLite 3.44); tests/test_csv_export.py pins every list's order.
+    """
     joined = f"coalesce(group_concat({cell}, {_quoted(separator)}), '')"
     return f"(SELECT {_neutralized_sql(joined) if neutralize else joined} FROM ({rows}))"
 
