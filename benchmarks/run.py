@@ -1791,6 +1791,23 @@ def process_runs(bench: Bench) -> int:
     return max(3, repeat // 3)
 
 
+def paired_with_import_line(
+    bench: Bench, runs: Sequence[Sequence[str]], what: str
+) -> tuple[list[float], list[float]]:
+    """Each command process right after an import-line process: the pairs see the same load.
+
+    On a shared machine the load moves by several tenths of the ratio within minutes; an
+    import line timed once, earlier, would compare processes that ran under different loads.
+    """
+    line = [sys.executable, "-c", "import typer, sqlalchemy.orm, pydantic"]
+    run_process(line, bench.env)  # warm the file cache for both
+    commands, lines = [], []
+    for argv in runs:
+        lines.append(run_process(line, bench.env).seconds)
+        commands.append(run_process(argv, bench.env).check(what).seconds)
+    return commands, lines
+
+
 def claim_command_figure(bench: Bench, figure: str, command: str, *options: str) -> None:
     """``factdb COMMAND ID OPTIONS`` as processes on sampled claims, against the import line."""
 
@@ -1801,17 +1818,17 @@ def claim_command_figure(bench: Bench, figure: str, command: str, *options: str)
             # A new review re-embeds its claim; an indexed claim's text is unchanged, so verify
             # does not load the model (it would for a claim that was never indexed).
             bench.embed(claim_ids)
-        timings = []
-        for claim_id in claim_ids:
-            argv = bench.cli("--db", database, command, str(claim_id), *options)
-            timings.append(run_process(argv, bench.env).check(command).seconds)
+        runs = [
+            bench.cli("--db", database, command, str(claim_id), *options) for claim_id in claim_ids
+        ]
+        timings, lines = paired_with_import_line(bench, runs, command)
         return {
             "process": Measurement(
                 median(timings),
                 "s",
-                median(bench.import_line()),
+                median(lines),
                 "import line",
-                note=f"median of {len(timings)} runs",
+                note=f"median of {len(timings)} runs, each after an import-line run",
             )
         }
 
@@ -1831,20 +1848,16 @@ def figure_verify(bench: Bench) -> None:
 def figure_stats(bench: Bench) -> None:
     def measure() -> dict[str, Measurement]:
         database = str(bench.imported())
-        timings = []
-        for _ in range(3):
-            result = run_process(
-                bench.cli("--db", database, "stats", "--format", "json"), bench.env
-            ).check("stats")
-            json.loads(result.stdout)
-            timings.append(result.seconds)
+        argv = bench.cli("--db", database, "stats", "--format", "json")
+        json.loads(run_process(argv, bench.env).check("stats").stdout)
+        timings, lines = paired_with_import_line(bench, [argv] * process_runs(bench), "stats")
         return {
             "process": Measurement(
                 median(timings),
                 "s",
-                median(bench.import_line()),
+                median(lines),
                 "import line",
-                note=f"median of {len(timings)} processes",
+                note=f"median of {len(timings)} processes, each after an import-line run",
             )
         }
 

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from factdb.domain import ExportFormat
 from factdb.formats.claimreview import Organization, write_claimreview_feed
-from factdb.formats.csv_report import write_claims_csv
 from factdb.formats.jsonlines import write_json_array, write_jsonl
 from factdb.models import Appearance, Claim, Review, utcnow
 from factdb.schemas.claims import ClaimFilter
@@ -25,7 +24,7 @@ from factdb.schemas.interchange import (
     ExportedSource,
 )
 from factdb.services.claims_query import iter_claim_rows, iter_claims
-from factdb.services.csv_export import csv_report_rows
+from factdb.services.csv_export import write_csv_report
 
 
 class ListingFormat(StrEnum):
@@ -57,12 +56,17 @@ def export_claims(
 ) -> ExportResult:
     """Write the selected claims to the stream as they are read."""
     result = ExportResult()
-    rows = _ticking(iter_claim_rows(session=session, claim_filter=claim_filter), on_claim)
     if export_format is ExportFormat.CSV:
-        report = _ticking(csv_report_rows(session=session, claim_filter=claim_filter), on_claim)
-        result.claims = write_claims_csv(report, stream, neutralize=not raw_csv)
+        result.claims = write_csv_report(
+            session=session,
+            claim_filter=claim_filter,
+            stream=stream,
+            neutralize=not raw_csv,
+            on_claim=on_claim,
+        )
         return result
-    elif export_format is ExportFormat.JSONL:
+    rows = _ticking(iter_claim_rows(session=session, claim_filter=claim_filter), on_claim)
+    if export_format is ExportFormat.JSONL:
         result.claims = write_jsonl(exported_claims(rows), stream)
     else:
         counted = _counting(exported_claims(rows), result)
@@ -84,8 +88,9 @@ def list_claims(
 ) -> int:
     """Claims shaped like ``show``'s JSON (with local ids), for reading rather than transfer."""
     if listing_format is ListingFormat.CSV:
-        report = csv_report_rows(session=session, claim_filter=claim_filter)
-        return write_claims_csv(report, stream, neutralize=not raw_csv)
+        return write_csv_report(
+            session=session, claim_filter=claim_filter, stream=stream, neutralize=not raw_csv
+        )
     claims = iter_claims(session=session, claim_filter=claim_filter)
     if listing_format is ListingFormat.JSONL:
         return write_jsonl(claims, stream)
