@@ -181,6 +181,15 @@ def main() -> None:
         print("the reranker does not beat the fusion on cross-validated train: not written")
         return
     model = fit(tweets, depth, c)
+    # Nine significant digits: the last bits of a float vary with the order of the sums, and
+    # the file should come out the same on every run.
+    model = Reranker(
+        depth=model.depth,
+        mean=[float(f"{x:.9g}") for x in model.mean],
+        scale=[float(f"{x:.9g}") for x in model.scale],
+        coefficients=[float(f"{x:.9g}") for x in model.coefficients],
+        intercept=float(f"{model.intercept:.9g}"),
+    )
     data: dict[str, Any] = {
         "about": (
             "Logistic regression reranking factdb match's candidates; fitted by "
