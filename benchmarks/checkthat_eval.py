@@ -5,7 +5,9 @@ review's title), the vector index is built as ``factdb import`` builds it, and e
 chosen splits is matched. Three systems are measured in one run, with the official MAP@5 plus MRR
 and recall@5:
 
-- factdb: the hybrid match (full-text over claims and titles + embeddings, fused and reranked);
+- factdb: the hybrid match (full-text over claims and titles + embeddings, fused, then the first
+  candidates reranked by the learned model of benchmarks/train_match_reranker.py);
+- factdb fusion alone: the same without the learned rerank (the fused order and score);
 - BM25: a plain SQLite FTS5 query of the tweet's words over claim + headline, outside factdb;
 - embeddings: the cosine similarity of factdb's sentence embeddings alone.
 
@@ -166,7 +168,12 @@ def read_vclaims(url: str) -> dict[int, list[int]]:
 
 
 def factdb_rankings(
-    url: str, tweets: dict[int, str], weights: dict[str, float] | None = None, constant: float = 0
+    url: str,
+    tweets: dict[int, str],
+    weights: dict[str, float] | None = None,
+    constant: float = 0,
+    *,
+    rerank: bool = True,
 ) -> tuple[Ranking, Ranking]:
     """The hybrid match's rankings and the embeddings-alone rankings, in claim ids."""
     from factdb.db import create_db_engine, transaction
@@ -180,6 +187,8 @@ def factdb_rankings(
             matcher.weights = weights
         if constant:
             matcher.rank_constant = constant
+        if not rerank:
+            matcher.reranker = None
         ids = list(tweets)
         texts = [tweets[tweet] for tweet in ids]
         hybrid = matcher.match_many(texts, limit=DEPTH)
@@ -300,14 +309,21 @@ def main() -> None:
             started = time.perf_counter()
             hybrid, semantic = factdb_rankings(url, tweets)
             seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            fusion, _ = factdb_rankings(url, tweets, rerank=False)
+            fusion_seconds = time.perf_counter() - started
             report[split] = {
                 "tweets": len(tweets),
                 "factdb (hybrid)": measures(to_vclaims(hybrid, vclaim_of), relevant),
+                "factdb fusion alone (no learned rerank)": measures(
+                    to_vclaims(fusion, vclaim_of), relevant
+                ),
                 "BM25 (FTS5, claim + headline)": measures(
                     {tweet: baseline(text) for tweet, text in tweets.items()}, relevant
                 ),
                 "embeddings alone": measures(to_vclaims(semantic, vclaim_of), relevant),
                 "factdb queries/s": round(len(tweets) / seconds, 1),
+                "factdb fusion alone queries/s": round(len(tweets) / fusion_seconds, 1),
             }
         report["cross-lingual (team-written translations)"] = crosslingual(url, vclaim_of, baseline)
     print(json.dumps(report, indent=2))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ from factdb.services.dedupe import (
 from factdb.services.embeddings import index_state, model_id
 from factdb.services.importing import ImportOptions, import_records
 from factdb.services.matching import merge_cluster, open_matcher
+from factdb.services.rerank import FEATURES, Candidate, Query, features, load_reranker
 from tests.conftest import REPO_ROOT, CliRun, PostgresServer
 
 FEVER = REPO_ROOT.parent / "shared" / "data" / "fever" / "fever_dev_5000_5399.json"
@@ -554,3 +556,69 @@ def test_fever_clusters_never_differ_in_number_date_or_negation(db_url: str) -> 
         # Checked independently of the rules' own code: digits and English negations.
         assert len({tuple(sorted(re.findall(r"\d+", text))) for text in texts}) == 1, texts
         assert len({len(_NEGATION.findall(text)) for text in texts}) == 1, texts
+
+
+# -- the learned rerank -------------------------------------------------------------------------
+
+
+def test_shipped_reranker_loads_and_puts_an_obvious_match_first() -> None:
+    reranker = load_reranker()
+    assert reranker is not None
+    assert len(reranker.coefficients) == len(FEATURES) == len(reranker.mean)
+    query = Query("Tilda Swinton has been a vegan since 2010", {"tilda": 8.0, "swinton": 8.0})
+    right = Candidate(1, "Tilda Swinton is a vegan since 2010", ["Is Tilda Swinton Vegan?"], 0.9)
+    wrong = Candidate(2, "Bananas are radioactive", ["Are Bananas Radioactive?"], 0.1)
+    rankings = {name: [1, 2] for name in ("semantic", "claim_words", "title_words", "words")}
+    rows = features(query, [right, wrong], rankings, {1: 100.0, 2: 30.0}, best_cosine=0.9)
+    chances = reranker.probabilities(rows)
+    assert chances[0] > 0.5
+    assert chances[1] < 0.01
+    # Even when the word rankings put the wrong claim first, what the texts share keeps the
+    # right one above it.
+    rankings = {name: [2, 1] for name in ("claim_words", "title_words", "words")}
+    rankings["semantic"] = [1, 2]
+    rows = features(query, [right, wrong], rankings, {1: 50.0, 2: 60.0}, best_cosine=0.9)
+    chances = reranker.probabilities(rows)
+    assert chances[0] > chances[1]
+
+
+def test_rerank_scores_are_chances_and_agree_on_both_databases(db_url: str) -> None:
+    add_claims(db_url, CLAIMS)
+    ids = ids_by_text(db_url)
+    engine = create_db_engine(db_url)
+    try:
+        with Session(engine) as session:
+            matcher = open_matcher(session=session)
+            assert matcher.reranker is not None
+            assert matcher.semantic
+            hits = matcher.match("Is it true that the Eiffel Tower was built in 1889?")
+            plain = replace(matcher, reranker=None).match("Eiffel Tower built in 1889")
+    finally:
+        engine.dispose()
+    assert hits[0].claim_id == ids[CLAIMS[1][0]]
+    assert hits[0].score > 50 > hits[1].score
+    assert all(0 <= hit.score <= 100 for hit in hits)
+    # Without the rerank the fusion's score: first by every measure.
+    assert plain[0].claim_id == ids[CLAIMS[1][0]]
+    assert plain[0].score == 100.0
+
+
+def test_past_the_reranked_depth_the_list_keeps_falling(db_url: str) -> None:
+    add_claims(db_url, CLAIMS)
+    engine = create_db_engine(db_url)
+    try:
+        with Session(engine) as session:
+            matcher = open_matcher(session=session)
+            assert matcher.reranker is not None
+            shallow = replace(matcher, reranker=replace(matcher.reranker, depth=2))
+            hits = shallow.match("Bananas are radioactive", limit=5)
+            fused = replace(matcher, reranker=None).match("Bananas are radioactive", limit=5)
+    finally:
+        engine.dispose()
+    scores = [hit.score for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert len(hits) == 5
+    # Past the first two the fusion's order goes on.
+    assert [hit.claim_id for hit in hits[2:]] == [
+        hit.claim_id for hit in fused if hit.claim_id not in {h.claim_id for h in hits[:2]}
+    ]

@@ -104,7 +104,9 @@ def match(
     """Has this been checked already? The most similar claims, scored 0-100.
 
     Words (claim texts and fact-check titles) and meaning (multilingual sentence embeddings)
-    are combined; 100 means the claim came first by every measure.
+    are combined, then the first candidates reranked by a learned model: the score is its
+    estimated chance that the claim is the one the text is about. Without the vector index it
+    is the fusion's: 100 means the claim came first by every measure.
     """
     from factdb.errors import InvalidInputError
     from factdb.services.matching import open_matcher

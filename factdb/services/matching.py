@@ -3,16 +3,21 @@
 ``match`` is hybrid. Three rankings of candidate claims are made: full-text relevance (BM25 on
 SQLite, ts_rank_cd on PostgreSQL) of the claim texts, the same over fact-check titles, and the
 cosine similarity of sentence embeddings (see factdb.services.embeddings). The union of their
-candidates is then reranked: every candidate gets its place in each ranking (the cosine is exact
+candidates is then ordered: every candidate gets its place in each ranking (the cosine is exact
 for every candidate, not only those the vector search found) and the places are fused by weighted
-reciprocal rank. The score is that fusion on a 0-100 scale: 100 means first in every ranking.
+reciprocal rank. With the vector index, the first candidates of that fusion are reranked by a
+learned model (factdb.services.rerank) and the score is its estimate, 0-100, of the chance that
+the claim is the one the text is about; without it the score is the fusion on a 0-100 scale
+(100: first in every ranking).
 
-The weights and the rank constant were chosen on the train split of CLEF 2020 CheckThat! Task 2
-(benchmarks/checkthat_eval.py); the dev split reports the result.
+The weights, the rank constant and the reranker were fitted on the train split of CLEF 2020
+CheckThat! Task 2 (benchmarks/checkthat_eval.py, benchmarks/train_match_reranker.py); the dev
+split reports the result.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,10 +28,12 @@ from sqlalchemy.orm import Session
 
 from factdb.models import NEWEST_REVIEW_FIRST, Appearance, Claim, Claimant, Review, utcnow
 from factdb.services.embeddings import IndexState, VectorIndex, encode, index_state, open_index
+from factdb.services.rerank import Candidate, Query, Reranker, features, fold, load_reranker
 from factdb.services.search import cache_for_many_searches, query_words, search_claims
 
 if TYPE_CHECKING:
     from factdb.services.dedupe import DuplicateCluster
+    from factdb.services.embeddings import Matrix
 
 # Merging, the near-duplicate warning and their imports (pydantic schemas, history, rapidfuzz)
 # are loaded only by the commands that use them: `match` starts without them.
@@ -79,6 +86,15 @@ class MatchHit:
     text: str
 
 
+@dataclass(frozen=True)
+class Gathered:
+    """A query's candidates before they are ordered: each ranking, and the cosines."""
+
+    query: Query
+    rankings: dict[str, list[int]]
+    cosines: dict[int, float]
+
+
 @dataclass
 class Matcher:
     """What a run of ``match`` needs once, however many queries it answers: the vector index
@@ -89,6 +105,8 @@ class Matcher:
     index: VectorIndex | None
     weights: dict[str, float] = field(default_factory=lambda: dict(WEIGHTS))
     rank_constant: float = RANK_CONSTANT
+    # None keeps the fusion's order and score (and so does a matcher without the vector index).
+    reranker: Reranker | None = field(default_factory=load_reranker)
     _counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -109,15 +127,27 @@ class Matcher:
         exclude: Iterable[int] = (),
     ) -> list[list[MatchHit]]:
         excluded = set(exclude)
-        results = []
-        for rankings in self.rankings(texts):
-            scores = self.fuse(rankings, excluded)
-            best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-            results.append([(claim_id, score) for claim_id, score in best if score >= min_score])
+        gathered = self.gather(texts)
+        fused = [self.fuse(found.rankings, excluded) for found in gathered]
+        if self.reranker is not None and self.semantic:
+            ordered = self.rerank(gathered, fused, reranker=self.reranker, limit=limit)
+        else:
+            ordered = [
+                sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+                for scores in fused
+            ]
+        results = [
+            [(claim_id, score) for claim_id, score in best[:limit] if score >= min_score]
+            for best in ordered
+        ]
         return self._with_texts(results)
 
     def rankings(self, texts: Sequence[str]) -> list[dict[str, list[int]]]:
         """For each text, the candidates in the order of each signal (before fusion)."""
+        return [found.rankings for found in self.gather(texts)]
+
+    def gather(self, texts: Sequence[str]) -> list[Gathered]:
+        """For each text, its candidates in the order of each signal, with their cosines."""
         texts = [clean_query(text) for text in texts]
         vectors = None
         nearest: list[list[tuple[int, float]]] = [[] for _ in texts]
@@ -134,12 +164,73 @@ class Matcher:
                 "title_words": [claim_id for claim_id, _ in titles],
                 "words": _summed(claims, titles),
             }
+            cosines: dict[int, float] = {}
             if vectors is not None and self.index is not None:
                 candidates = {claim_id for ranking in rankings.values() for claim_id in ranking}
                 candidates.update(claim_id for claim_id, _ in nearest[position])
-                rankings["semantic"] = self.index.rank(vectors[position], candidates)
-            found.append(rankings)
+                cosines = _cosines(self.index, vectors[position], candidates)
+                # Ties in cosine resolve by claim id, so every database gives the same order.
+                rankings["semantic"] = sorted(cosines, key=lambda c: (-cosines[c], c))
+            found.append(Gathered(Query(query, self._rarity(query)), rankings, cosines))
         return found
+
+    def rerank(
+        self,
+        gathered: Sequence[Gathered],
+        fused: Sequence[dict[int, float]],
+        *,
+        reranker: Reranker,
+        limit: int,
+    ) -> list[list[tuple[int, float]]]:
+        """Each query's first ``reranker.depth`` candidates of the fusion, in the order of the
+        reranker's score (0-100); past them, when ``limit`` asks for more, the fusion's order
+        goes on, scored by the same model but never above a claim listed before (the model
+        was fitted and measured on that order)."""
+        results = []
+        for top, rows in self.candidate_rows(gathered, fused, max(reranker.depth, limit)):
+            scores = [round(100 * chance, 1) for chance in reranker.probabilities(rows)]
+            head = sorted(
+                zip(top[: reranker.depth], scores, strict=False),
+                key=lambda item: (-item[1], item[0]),
+            )
+            ordered = list(head)
+            floor = head[-1][1] if head else 100.0
+            for claim_id, score in zip(
+                top[reranker.depth :], scores[reranker.depth :], strict=True
+            ):
+                floor = min(floor, score)
+                ordered.append((claim_id, floor))
+            results.append(ordered)
+        return results
+
+    def candidate_rows(
+        self, gathered: Sequence[Gathered], fused: Sequence[dict[int, float]], depth: int
+    ) -> list[tuple[list[int], list[list[float]]]]:
+        """For each query, its first ``depth`` candidates by fusion and their feature rows."""
+        tops = [
+            sorted(scores, key=lambda claim_id: (-scores[claim_id], claim_id))[:depth]
+            for scores in fused
+        ]
+        texts, titles = _texts_and_titles(self.session, {c for top in tops for c in top})
+        results = []
+        for found, scores, top in zip(gathered, fused, tops, strict=True):
+            candidates = [
+                Candidate(c, texts.get(c, ""), titles.get(c, []), found.cosines.get(c)) for c in top
+            ]
+            best = max(found.cosines.values(), default=0.0)
+            rows = features(found.query, candidates, found.rankings, scores, best_cosine=best)
+            results.append((top, rows))
+        return results
+
+    def _rarity(self, query: str) -> dict[str, float]:
+        """Inverse document frequency of the query's counted words (counts are capped, so a
+        common word weighs a little, never nothing)."""
+        claims = max(self.state.claims, 1)
+        words = lexical_words(query)
+        return {
+            fold(word): math.log((claims + 1) / (self._counts.get(word, 0) + 1)) + 1.0
+            for word in words
+        }
 
     def rare_words(self, text: str) -> list[str]:
         """The query's words that reach the full-text engine: those found in fewer than
@@ -263,6 +354,41 @@ def lexical_words(text: str) -> list[str]:
     """The words of ``text`` that reach the full-text engine: the longest distinct ones."""
     words = [word for word in query_words(text) if len(word) >= MIN_WORD_LENGTH]
     return sorted(words, key=len, reverse=True)[:LEXICAL_WORDS]
+
+
+def _cosines(index: VectorIndex, vector: Matrix, claim_ids: set[int]) -> dict[int, float]:
+    """The cosine of each given claim that has a vector (vectors are unit length)."""
+    rows = index.rows_of(claim_ids)
+    if not rows:
+        return {}
+    ids = list(rows)
+    similarity = index.matrix[[rows[claim_id] for claim_id in ids]] @ vector
+    return dict(zip(ids, similarity.tolist(), strict=True))
+
+
+# Claims fetched in chunks: a batch of queries may bring thousands of candidates.
+_FETCH_CHUNK = 500
+
+
+def _texts_and_titles(
+    session: Session, claim_ids: set[int]
+) -> tuple[dict[int, str], dict[int, list[str]]]:
+    """Each claim's text and its fact-checks' titles, a few queries for any number of claims."""
+    ordered = sorted(claim_ids)
+    texts: dict[int, str] = {}
+    titles: dict[int, list[str]] = {}
+    for start in range(0, len(ordered), _FETCH_CHUNK):
+        chunk = ordered[start : start + _FETCH_CHUNK]
+        texts.update(session.execute(select(Claim.id, Claim.text).where(Claim.id.in_(chunk))).all())
+        rows = session.execute(
+            select(Review.claim_id, Review.title)
+            .where(Review.claim_id.in_(chunk), Review.title.is_not(None))
+            .order_by(Review.claim_id, Review.id)
+        )
+        for claim_id, title in rows:
+            if title:
+                titles.setdefault(claim_id, []).append(title)
+    return texts, titles
 
 
 def _summed(*rankings: list[tuple[int, float]]) -> list[int]:
