@@ -7,8 +7,10 @@ speech verb when it is a member of the class say-37.7, or a member of another cl
 communication, declaring, conjecturing or urging (37.*, 29.4, 29.5, 58.1) that VerbNet maps to a
 WordNet sense in the lexicographer file verb.communication (sense keys "lemma%2:32:...").
 
-It prints the one-word lemmas, the phrasal ones (verb and particle) and the members of say-37.7
-(which frame a sentence even without a clause after them: "The EU announced 300 new guards").
+It prints the one-word lemmas, the phrasal ones (verb and particle), the members of say-37.7
+(which frame a sentence even without a clause after them: "The EU announced 300 new guards"), and
+the speech verbs in no other VerbNet class (which frame a sentence with only an object after
+them: "The senator questioned the figures").
 
     python benchmarks/speech_verbs_from_verbnet.py PATH/TO/verbnet/verbnet3.4
 """
@@ -45,9 +47,23 @@ def speech_verbs(folder: Path, *, core_only: bool = False) -> list[str]:
     return sorted(found)
 
 
+def communication_only(folder: Path) -> list[str]:
+    """The speech verbs VerbNet lists in no class but those of communication, declaring,
+    conjecturing and urging: "warn", "question", "deny", not "hold", "get" or "press", which
+    also belong to classes of holding, getting or pushing."""
+    elsewhere: set[str] = set()
+    for path in sorted(folder.glob("*.xml")):
+        if path.stem.split("-", 1)[-1].startswith(CLASS_PREFIXES):
+            continue
+        elsewhere.update(m.get("name", "") for m in ET.parse(path).getroot().iter("MEMBER"))
+    return [verb for verb in speech_verbs(folder) if verb.replace(" ", "_") not in elsewhere]
+
+
 if __name__ == "__main__":
     folder = Path(sys.argv[1])
     everything = speech_verbs(folder)
     print("one word:", " ".join(verb for verb in everything if " " not in verb))
     print("phrasal:", " | ".join(verb for verb in everything if " " in verb))
     print("say-37.7:", " ".join(v for v in speech_verbs(folder, core_only=True) if " " not in v))
+    only = communication_only(folder)
+    print("communication only:", " ".join(verb for verb in only if " " not in verb))
