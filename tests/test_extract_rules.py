@@ -612,3 +612,15 @@ def test_a_verb_only_of_speech_frames_a_sentence_with_only_an_object() -> None:
     assert _claimant_of(text, "questioned the budget figures") == "Maria Ortiz"
     assert _claimant_of(text, "long meeting") == "The Paper"
     assert _claimant_of(text, "button twice") == "The Paper"
+
+
+def test_talk_about_a_topic_and_a_source_that_indicates_frame_a_sentence() -> None:
+    """ "spoke of …", "commented on …" (a speech verb and its topic, not a time) and "The survey
+    shows …" (VerbNet's verbs of indicating) name who the sentence reports."""
+    text = (
+        "Judge Amal Rahman spoke of the long drought in the valley.\n\nThe survey shows a sharp "
+        "drop in rents across the county.\n\nThe clerk spoke on Monday at the hall."
+    )
+    assert _claimant_of(text, "long drought") == "Amal Rahman"
+    assert _claimant_of(text, "sharp drop") == "Survey"
+    assert _claimant_of(text, "at the hall") == "The Paper"

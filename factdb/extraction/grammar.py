@@ -196,9 +196,21 @@ def is_speech_verb(token: Token) -> bool:
         for lemma in lemmas
     ):
         return True
-    if lemmas & OBJECT_SPEECH_LEMMAS and any(c.dep_ == "dobj" for c in token.children):
-        return True  # "The senator questioned the figures."
+    if lemmas & OBJECT_SPEECH_LEMMAS and any(c.dep_ == "dobj" or _topic(c) for c in token.children):
+        return True  # "The senator questioned the figures.", "She spoke of the war."
     return bool(lemmas & SPEECH_LEMMAS) and _reports_a_clause(token)
+
+
+TOPIC_PREPOSITIONS = frozenset({"about", "of", "on"})
+
+
+def _topic(child: Token) -> bool:
+    """ "about the war", "of the legacy", "on the ruling": what talk is about; not a time ("on
+    Monday")."""
+    if child.dep_ != "prep" or child.lower_ not in TOPIC_PREPOSITIONS:
+        return False
+    target = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+    return target is not None and not target.like_num and target.lower_ not in TIME_WORDS
 
 
 def _verb_by_function(token: Token) -> bool:
