@@ -624,3 +624,14 @@ def test_talk_about_a_topic_and_a_source_that_indicates_frame_a_sentence() -> No
     assert _claimant_of(text, "long drought") == "Amal Rahman"
     assert _claimant_of(text, "sharp drop") == "Survey"
     assert _claimant_of(text, "at the hall") == "The Paper"
+
+
+def test_an_infinitive_speech_verb_has_the_doer_its_verb_gives_it() -> None:
+    """An infinitive hanging on the root frames the sentence: its doer is the object of that
+    verb when it has one ("forced the treasurer to admit"), else its subject ("seems to show")."""
+    text = (
+        "The auditor forced the treasurer to admit that the fund was empty.\n\nThe audit seems to "
+        "show that the mayor knew about the loans."
+    )
+    assert _claimant_of(text, "the fund was empty") == "Treasurer"
+    assert _claimant_of(text, "knew about the loans") == "Audit"

@@ -75,9 +75,9 @@ PHRASE_DEPS = frozenset(
 )
 NAME_PREPOSITIONS = frozenset({"in", "of", "for", "at", "from", "on", "to", "by"})
 # Where a speech verb frames the whole sentence: the root, or a verb hanging on it directly
-# ("…, Lee said, adding …"). One deeper down ("the data that investigators said they found")
-# frames only its own clause.
-FRAMING_DEPS = frozenset({"ROOT", "conj", "parataxis", "ccomp", "advcl"})
+# ("…, Lee said, adding …", "Lee refused to say …"). One deeper down ("the data that
+# investigators said they found") frames only its own clause, or a sentence that has no other.
+FRAMING_DEPS = frozenset({"ROOT", "conj", "parataxis", "ccomp", "advcl", "xcomp"})
 MAX_FRAME_DEPTH = 1
 MAX_PREPOSITION_WORDS = 6
 TIME_WORDS = (
@@ -271,6 +271,9 @@ def _subject(verb: Token) -> Token | None:
         agent = _agent(verb)
         if agent is not None:
             return agent  # "The issue was first reported by The Washington Post."
+        controller = _object_controller(verb)
+        if controller is not None:
+            return controller  # "The senator forced Stumpf to admit that …": Stumpf admits.
         if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
             verb = verb.head
             continue
@@ -281,6 +284,15 @@ def _subject(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _object_controller(verb: Token) -> Token | None:
+    """The object of the verb an infinitive hangs on, who does what the infinitive says
+    ("forced Stumpf to admit", "urged them to say"); None for an infinitive whose doer is the
+    subject ("seemed to show", "refused to say")."""
+    if verb.dep_ != "xcomp" or verb.head.i == verb.i:
+        return None
+    return next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
 
 
 def _agent(verb: Token) -> Token | None:
