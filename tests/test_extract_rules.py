@@ -559,3 +559,79 @@ def test_token_table_reads_what_the_tokens_say() -> None:
     assert {doc[i].lower_ for i in framing} >= {"according", "died", "said"}
     assert table.proper_nouns == [t.i for t in doc if t.tag_ in {"NNP", "NNPS"}]
     assert table.among(table.proper_nouns, 0, 9) == []
+
+
+def test_a_group_named_by_its_number_is_a_speaker() -> None:
+    """A numeral heading the subject of a speech verb stands for that many people."""
+    text = "About one in four voters say that taxes are too high. Twelve said they would leave."
+    assert _claimant_of(text, "taxes are too high") == "One in four voters"
+    assert _claimant_of(text, "they would leave") == "Twelve"
+
+
+def test_a_role_refers_to_the_head_of_a_name_not_to_any_word_of_it() -> None:
+    """ "The survey" is not the magazine Survey Monthly (a word of a name, not its head); "the
+    department" is the Department of Energy (the head, before its preposition)."""
+    text = (
+        "Reporters at Survey Monthly wrote about rents.\n\nThe survey says that most tenants "
+        "are worried.\n\nThe Department of Energy announced a new plan on Friday. The "
+        "department said that prices would fall."
+    )
+    assert _claimant_of(text, "most tenants are worried") == "Survey"
+    assert _claimant_of(text, "prices would fall") == "Department of Energy"
+
+
+def test_a_gerund_after_a_preposition_has_the_subject_of_its_clause() -> None:
+    text = (
+        "The mayor answered the critics by saying that the bridge was safe. Ms. Ortiz, despite "
+        "admitting that the budget was short, voted for the plan."
+    )
+    assert _claimant_of(text, "the bridge was safe") == "Mayor"
+    assert _claimant_of(text, "the budget was short") == "Ortiz"
+
+
+def test_a_speech_verb_deeper_down_frames_a_sentence_that_has_no_other() -> None:
+    """With no speech verb at the root, one inside another clause that has a subject and a
+    clause of its own is the sentence's only voice; a speech verb near the root still wins."""
+    text = (
+        "The ferry was delayed again, confirming what several engineers said was an unsafe "
+        "design.\n\nIt was the second time the union said it had won a raise.\n\nThe data "
+        "that the engineers said they lost turned up, the mayor said."
+    )
+    assert _claimant_of(text, "unsafe design") == "Several engineers"
+    assert _claimant_of(text, "had won a raise") == "Union"
+    assert _claimant_of(text, "turned up") == "Mayor"
+
+
+def test_a_verb_only_of_speech_frames_a_sentence_with_only_an_object() -> None:
+    """ "questioned the figures" reports what the senator said; "held the post" and "pressed
+    the button" (verbs VerbNet also lists for holding and pushing) report nothing."""
+    text = (
+        "Senator Maria Ortiz questioned the budget figures on Monday.\n\nThe council held a long "
+        "meeting about the budget figures.\n\nThe clerk pressed the budget button twice."
+    )
+    assert _claimant_of(text, "questioned the budget figures") == "Maria Ortiz"
+    assert _claimant_of(text, "long meeting") == "The Paper"
+    assert _claimant_of(text, "button twice") == "The Paper"
+
+
+def test_talk_about_a_topic_and_a_source_that_indicates_frame_a_sentence() -> None:
+    """ "spoke of …", "commented on …" (a speech verb and its topic, not a time) and "The survey
+    shows …" (VerbNet's verbs of indicating) name who the sentence reports."""
+    text = (
+        "Judge Amal Rahman spoke of the long drought in the valley.\n\nThe survey shows a sharp "
+        "drop in rents across the county.\n\nThe clerk spoke on Monday at the hall."
+    )
+    assert _claimant_of(text, "long drought") == "Amal Rahman"
+    assert _claimant_of(text, "sharp drop") == "Survey"
+    assert _claimant_of(text, "at the hall") == "The Paper"
+
+
+def test_an_infinitive_speech_verb_has_the_doer_its_verb_gives_it() -> None:
+    """An infinitive hanging on the root frames the sentence: its doer is the object of that
+    verb when it has one ("forced the treasurer to admit"), else its subject ("seems to show")."""
+    text = (
+        "The auditor forced the treasurer to admit that the fund was empty.\n\nThe audit seems to "
+        "show that the mayor knew about the loans."
+    )
+    assert _claimant_of(text, "the fund was empty") == "Treasurer"
+    assert _claimant_of(text, "knew about the loans") == "Audit"

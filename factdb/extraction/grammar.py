@@ -21,6 +21,7 @@ from factdb.extraction.lexicon import (
     GROUP_ROLES,
     MASCULINE_WORDS,
     MONTHS,
+    OBJECT_SPEECH_LEMMAS,
     ORGANISATION_WORDS,
     PERSON_ROLES,
     PHRASAL_SPEECH_VERBS,
@@ -50,7 +51,9 @@ PRONOUN_SPEAKER = "<pronoun>"
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 # Pronouns of quantity that stand for a group of people when they are a subject (English
 # grammar's closed class, not words of any text).
-QUANTIFIER_PRONOUNS = frozenset({"those", "some", "many", "others", "several", "most", "both"})
+QUANTIFIER_PRONOUNS = frozenset(
+    {"those", "some", "many", "others", "several", "most", "both", "all", "each", "none", "few"}
+)
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # What may stand in a speaker's phrase besides its head: determiners, owners, modifiers, names,
 # and a short prepositional phrase ("authorities in Gaza", "Secretary of State John Kerry").
@@ -72,9 +75,9 @@ PHRASE_DEPS = frozenset(
 )
 NAME_PREPOSITIONS = frozenset({"in", "of", "for", "at", "from", "on", "to", "by"})
 # Where a speech verb frames the whole sentence: the root, or a verb hanging on it directly
-# ("…, Lee said, adding …"). One deeper down ("the data that investigators said they found")
-# frames only its own clause.
-FRAMING_DEPS = frozenset({"ROOT", "conj", "parataxis", "ccomp", "advcl"})
+# ("…, Lee said, adding …", "Lee refused to say …"). One deeper down ("the data that
+# investigators said they found") frames only its own clause, or a sentence that has no other.
+FRAMING_DEPS = frozenset({"ROOT", "conj", "parataxis", "ccomp", "advcl", "xcomp"})
 MAX_FRAME_DEPTH = 1
 MAX_PREPOSITION_WORDS = 6
 TIME_WORDS = (
@@ -103,20 +106,46 @@ def find_frame(doc: Doc, unit: Span, quoted: list[Span]) -> Frame | None:
     candidates = tokens_of(doc, unit, among=token_table(doc).frame_words)
     outside = [token for token in candidates if not _inside(token, nearby)]
     best: tuple[int, Frame] | None = None
+    deeper: tuple[int, Frame] | None = None
     for token in outside:
         according = _according_to(token)
         frame = according or _speech_frame(token)
         if frame is None:
             continue
         depth = _depth(token)
-        if according is None and (depth > MAX_FRAME_DEPTH or token.dep_ not in FRAMING_DEPS):
+        if according is None and not _frames_sentence(token, depth):
+            if (
+                _reports_a_clause(token)
+                and _has_subject(token)
+                and (deeper is None or depth < deeper[0])
+            ):
+                deeper = (depth, frame)
             continue
         # "According to X, Y said …" and "…, Y says, according to X": the source the
         # sentence cites is X, whatever the depth of its speech verb.
         rank = -1 if according is not None else depth
         if best is None or rank < best[0]:
             best = (rank, frame)
+    if best is None and deeper is not None:
+        # "…, displaying what many analysts said was a sign of …": with no speech verb near the
+        # root, one deeper down that reports a clause is the only voice the sentence has.
+        return deeper[1]
     return best[1] if best is not None else None
+
+
+def _frames_sentence(verb: Token, depth: int) -> bool:
+    """A speech verb at the root or hanging on it, or a gerund after a preposition that hangs
+    on such a verb ("She answered by saying that …")."""
+    if depth <= MAX_FRAME_DEPTH and verb.dep_ in FRAMING_DEPS:
+        return True
+    governor = verb.head.head
+    return (
+        verb.dep_ == "pcomp"
+        and verb.tag_ == "VBG"
+        and is_verb(governor)
+        and depth - 2 <= MAX_FRAME_DEPTH
+        and governor.dep_ in FRAMING_DEPS
+    )
 
 
 def tokens_of(doc: Doc, span: Span, among: list[int] | None = None) -> list[Token]:
@@ -167,7 +196,21 @@ def is_speech_verb(token: Token) -> bool:
         for lemma in lemmas
     ):
         return True
+    if lemmas & OBJECT_SPEECH_LEMMAS and any(c.dep_ == "dobj" or _topic(c) for c in token.children):
+        return True  # "The senator questioned the figures.", "She spoke of the war."
     return bool(lemmas & SPEECH_LEMMAS) and _reports_a_clause(token)
+
+
+TOPIC_PREPOSITIONS = frozenset({"about", "of", "on"})
+
+
+def _topic(child: Token) -> bool:
+    """ "about the war", "of the legacy", "on the ruling": what talk is about; not a time ("on
+    Monday")."""
+    if child.dep_ != "prep" or child.lower_ not in TOPIC_PREPOSITIONS:
+        return False
+    target = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+    return target is not None and not target.like_num and target.lower_ not in TIME_WORDS
 
 
 def _verb_by_function(token: Token) -> bool:
@@ -228,11 +271,28 @@ def _subject(verb: Token) -> Token | None:
         agent = _agent(verb)
         if agent is not None:
             return agent  # "The issue was first reported by The Washington Post."
+        controller = _object_controller(verb)
+        if controller is not None:
+            return controller  # "The senator forced Stumpf to admit that …": Stumpf admits.
         if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
             verb = verb.head
             continue
+        if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and is_verb(verb.head.head):
+            # "She answered by saying that …", "despite admitting that …": the gerund's doer is
+            # the subject of the verb its preposition hangs on.
+            verb = verb.head.head
+            continue
         return None
     return None
+
+
+def _object_controller(verb: Token) -> Token | None:
+    """The object of the verb an infinitive hangs on, who does what the infinitive says
+    ("forced Stumpf to admit", "urged them to say"); None for an infinitive whose doer is the
+    subject ("seemed to show", "refused to say")."""
+    if verb.dep_ != "xcomp" or verb.head.i == verb.i:
+        return None
+    return next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
 
 
 def _agent(verb: Token) -> Token | None:
@@ -288,8 +348,9 @@ def speaker_of(head: Token) -> Speaker | None:
             gender = "m" if lower == "he" else "f" if lower == "she" else None
             return Speaker(PRONOUN_SPEAKER, lower, ClaimantKind.PERSON, gender=gender)
         return None
-    if lower in QUANTIFIER_PRONOUNS and head.dep_ in SUBJECTS:
-        # "Those close to him say", "Some note that", "Many of them argued": a group described.
+    if (lower in QUANTIFIER_PRONOUNS or head.tag_ == "CD") and head.dep_ in SUBJECTS:
+        # "Those close to him say", "Some note that", "Many of them argued", "About one in five
+        # say", "39 have said": a group described by its number.
         text = _joined(phrase(head))
         return Speaker(
             None, text[:1].upper() + text[1:], ClaimantKind.ORGANIZATION, head=lower, plural=True

@@ -25,6 +25,7 @@ from factdb.extraction.lexicon import (
 from factdb.extraction.segment import Token
 
 NAME_JOINERS = frozenset({"of", "for", "de", "al", "van", "von", "bin", "and"})
+NAME_PREPOSITIONS = frozenset({"of", "for", "in", "on", "at"})
 DETERMINERS = frozenset({"the", "a", "an"}) | POSSESSIVE_DETERMINERS
 MAX_PHRASE_TOKENS = 10
 PERSON = ClaimantKind.PERSON
@@ -55,6 +56,16 @@ class Entity:
     role: str | None
     kind: ClaimantKind
     gender: str | None = None
+
+
+def _name_head(name: str) -> str | None:
+    """The head word of a name: its last word before a preposition ("Department of Justice")."""
+    head: str | None = None
+    for word in name.casefold().split():
+        if word in NAME_PREPOSITIONS and head is not None:
+            break
+        head = word
+    return head
 
 
 @dataclass
@@ -94,13 +105,13 @@ class Register:
         """The most recent entity introduced with this role ("the spokeswoman").
 
         The role must be the last word of its description ("spokeswoman" in "Foreign Ministry
-        spokeswoman"), or a word of its name ("the ministry" for "the Health Ministry").
+        spokeswoman"), or the head of its name ("the ministry" for "the Health Ministry", "the
+        department" for "the Department of Justice"); another word of a name is no role ("the
+        poll" is not "Poll Numbers", "the state" not "State Senator Jon Husted").
         """
         for entity in reversed(self.entities):
             role_words = (entity.role or "").casefold().split()
-            if (role_words and role_words[-1] == role_head) or (
-                role_head in entity.name.casefold().split()
-            ):
+            if (role_words and role_words[-1] == role_head) or _name_head(entity.name) == role_head:
                 return entity
         return None
 
