@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Date, Float, Integer, TextClause, Uuid, text
+from sqlalchemy import Date, Executable, Float, Integer, Uuid, text
 from sqlalchemy.orm import Session
 
 from factdb.db import UTCDateTime
@@ -85,11 +85,11 @@ def _appearance(row: dict[str, Any]) -> dict[str, Any]:
     return row | {"source": source}
 
 
-def _one(session: Session, query: TextClause, **parameters: int) -> dict[str, Any] | None:
+def _one(session: Session, query: Executable, **parameters: int) -> dict[str, Any] | None:
     row = session.execute(query, parameters).mappings().first()
     return None if row is None else dict(row)
 
 
-def _all(session: Session, query: TextClause, claim_id: int) -> list[dict[str, Any]]:
+def _all(session: Session, query: Executable, claim_id: int) -> list[dict[str, Any]]:
     rows: Sequence[Any] = session.execute(query, {"claim_id": claim_id}).mappings().all()
     return [dict(row) for row in rows]
