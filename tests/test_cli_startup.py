@@ -92,8 +92,15 @@ NOT_FOR_SHORT_COMMANDS = (
 )
 
 
-# ``show`` reads one claim with plain SQL: no mapped classes, nor the ORM's query builders.
-NOT_FOR_SHOW = (*NOT_FOR_SHORT_COMMANDS, "factdb.models", "factdb.services.claims_query")
+# ``show`` reads one claim with plain SQL into its read schema: no mapped classes, no query
+# builders, no input schemas nor their validators.
+NOT_FOR_SHOW = (
+    *NOT_FOR_SHORT_COMMANDS,
+    "factdb.models",
+    "factdb.services.claims_query",
+    "factdb.schemas.claims",
+    "factdb.schemas.types",
+)
 
 
 # ``verify`` changes one claim: it reads no listing, so neither the claim schemas nor the filters.

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from factdb.db import UTCDateTime
 from factdb.errors import NotFoundError
-from factdb.schemas.claims import ClaimRead
+from factdb.schemas.claim_read import ClaimRead
 
 _UTC = UTCDateTime()
 _CLAIM = text(
