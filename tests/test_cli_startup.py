@@ -104,7 +104,12 @@ NOT_FOR_SHOW = (
 
 
 # ``verify`` changes one claim: it reads no listing, so neither the claim schemas nor the filters.
-NOT_FOR_VERIFY = (*NOT_FOR_SHORT_COMMANDS, "factdb.services.claims_query", "factdb.schemas.claims")
+NOT_FOR_VERIFY = (
+    *NOT_FOR_SHORT_COMMANDS,
+    "factdb.services.claims_query",
+    "factdb.schemas.claims",
+    "factdb.schemas.claim_read",
+)
 
 
 # ``stats`` (a command of the discovery module) reads three small tables with plain SQL: not

@@ -1,7 +1,7 @@
 """A claim as factdb hands it back, with everything it owns (``show``, listings, exports).
 
 Apart from the input schemas, whose validators and classes ``show`` has no use for; the modules
-of those schemas re-export these.
+of those schemas (claims, sources) re-export them.
 """
 
 from __future__ import annotations

@@ -6,8 +6,6 @@ from pydantic import Field, model_validator
 
 from factdb.domain import Stance, Status
 from factdb.schemas.base import InputModel
-from factdb.schemas.claim_read import EvidenceRead as EvidenceRead
-from factdb.schemas.claim_read import ReviewRead as ReviewRead
 from factdb.schemas.types import (
     Label,
     LanguageTag,
