@@ -10,11 +10,21 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Dialect,
+    Engine,
+    TypeDecorator,
+    create_engine,
+    event,
+    make_url,
+)
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +39,34 @@ WRITE_OPTION = "factdb_write"
 # file's user_version, set inside the transaction and reset before it commits (migration 0008).
 POSTGRES_WRITER_SETTING = "SELECT set_config('factdb.writer', 'on', true)"
 SQLITE_WRITER_MARK = 1717658484
+
+
+# Here rather than in the models, so that plain-SQL readers (``show``) type their columns
+# without building the ORM's mapped classes; ``factdb.models`` re-exports it.
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored in UTC on every dialect.
+
+    SQLite has no timezone type and hands back naive values; this keeps the UTC guarantee in one
+    place instead of in every query.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass a timezone-aware value")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def parse_url(url: str) -> URL:

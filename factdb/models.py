@@ -15,8 +15,6 @@ from sqlalchemy import (
     CheckConstraint,
     ColumnElement,
     Date,
-    DateTime,
-    Dialect,
     Float,
     ForeignKey,
     Index,
@@ -25,7 +23,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     Uuid,
 )
@@ -34,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from factdb.db import UTCDateTime as UTCDateTime  # re-exported: migrations use it
 from factdb.domain import ClaimantKind, HistoryAction, Stance, Status, StatusBasis
 
 NAMING_CONVENTION = {
@@ -48,32 +46,6 @@ URL_LENGTH = 2048
 NAME_LENGTH = 500
 TAG_LENGTH = 100
 LANGUAGE_LENGTH = 35
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timezone-aware datetime stored in UTC on every dialect.
-
-    SQLite has no timezone type and hands back naive values; this keeps the UTC guarantee in one
-    place instead of in every query.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are ambiguous; pass a timezone-aware value")
-        utc = value.astimezone(UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
 
 
 # Full-text search lives outside the models: SQLite's FTS5 table (and its shadow tables) and

@@ -92,6 +92,26 @@ NOT_FOR_SHORT_COMMANDS = (
 )
 
 
+# ``show`` reads one claim with plain SQL into its read schema: no mapped classes, no query
+# builders, no input schemas nor their validators.
+NOT_FOR_SHOW = (
+    *NOT_FOR_SHORT_COMMANDS,
+    "factdb.models",
+    "factdb.services.claims_query",
+    "factdb.schemas.claims",
+    "factdb.schemas.types",
+)
+
+
+# ``verify`` changes one claim: it reads no listing, so neither the claim schemas nor the filters.
+NOT_FOR_VERIFY = (
+    *NOT_FOR_SHORT_COMMANDS,
+    "factdb.services.claims_query",
+    "factdb.schemas.claims",
+    "factdb.schemas.claim_read",
+)
+
+
 # ``stats`` (a command of the discovery module) reads three small tables with plain SQL: not
 # even the ORM's mapped classes, nor the claim schemas.
 NOT_FOR_STATS = (
@@ -118,8 +138,9 @@ NOT_FOR_CSV_EXPORT = (
 @pytest.mark.parametrize(
     ("command", "unused"),
     [
-        (["show", "1"], NOT_FOR_SHORT_COMMANDS),
-        (["verify", "1", "--status", "false", "--reviewer", "Desk"], NOT_FOR_SHORT_COMMANDS),
+        (["show", "1"], NOT_FOR_SHOW),
+        (["show", "1", "--format", "json"], NOT_FOR_SHOW),
+        (["verify", "1", "--status", "false", "--reviewer", "Desk"], NOT_FOR_VERIFY),
         (["stats", "--format", "json"], NOT_FOR_STATS),
         (["export", "--format", "csv"], NOT_FOR_CSV_EXPORT),
     ],

@@ -274,3 +274,59 @@ def test_locate_quote_first_occurrence() -> None:
     assert locate_quote("abcabc", "bc", 4) == (4, 6)
     with pytest.raises(QuoteNotFoundError):
         locate_quote("abc", "x")
+
+
+def test_show_reader_gives_what_the_orm_gives(session: Session) -> None:
+    # ``show`` reads with plain SQL; the claim must come out as the ORM's relationships give it:
+    # every field, the rows' order (undated reviews first, evidence by id), a deleted claim too.
+    from factdb.models import Claim, ExternalId, Review
+    from factdb.services.claim_detail import read_claim
+
+    claim_id = _claim(session, quote="unemployment fell to 4.1% in March")
+    other = _source(session, url="https://other.example/x", text="Roe: unemployment fell")
+    add_appearance(
+        session=session,
+        claim_id=claim_id,
+        appearance_in=AppearanceCreate(source=str(other), quote="unemployment fell"),
+        actor="t",
+    )
+    now = datetime.now(UTC)
+    for status, when in ((Status.FALSE, now), (Status.TRUE, now - timedelta(days=3))):
+        add_review(
+            session=session,
+            claim_id=claim_id,
+            review_in=ReviewCreate(
+                status=status,
+                reviewer="a",
+                reviewed_at=when,
+                note="why",
+                evidence=[
+                    EvidenceCreate(url="https://e.example/2", stance=Stance.REFUTES),
+                    EvidenceCreate(url="https://e.example/1", title="One"),
+                ],
+            ),
+        )
+    session.add(
+        Review(claim_id=claim_id, status="true", rating_label="Right", reviewer="b", rating_value=4)
+    )
+    session.add_all(
+        ExternalId(dataset=dataset, external_id=key, claim_id=claim_id)
+        for dataset, key in (("zeta", "1"), ("alpha", "9"), ("alpha", "10"))
+    )
+    claim = session.get(Claim, claim_id)
+    assert claim is not None
+    claim.deleted_at = now
+    session.flush()
+    session.expire_all()
+
+    expected = get_claim(session=session, claim_id=claim_id)
+    assert [review.reviewed_at is None for review in expected.reviews] == [True, False, False]
+    assert len(expected.external_ids) == 3
+    assert read_claim(session=session, claim_id=claim_id) == expected
+    assert read_claim(session=session, claim_id=claim_id).model_dump_json(
+        indent=2
+    ) == expected.model_dump_json(indent=2)
+    bare = _claim(session, "A claim without a claimant's reviews.")
+    assert read_claim(session=session, claim_id=bare) == get_claim(session=session, claim_id=bare)
+    with pytest.raises(NotFoundError, match="no claim with id 999"):
+        read_claim(session=session, claim_id=999)

@@ -214,10 +214,10 @@ def show(
 ) -> None:
     """Show a claim with its attributions and its reviews, oldest first."""
     from factdb.cli.render import claim_text
-    from factdb.services.claims_query import get_claim
+    from factdb.services.claim_detail import read_claim
 
     with unit_of_work(ctx, write=False) as session:
-        claim = get_claim(session=session, claim_id=claim_id)
+        claim = read_claim(session=session, claim_id=claim_id)
     if output_format is DetailFormat.JSON:
         typer.echo(claim.model_dump_json(indent=2))
     else:

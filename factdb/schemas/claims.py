@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
-from typing import Any
+from pydantic import Field, field_validator, model_validator
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
-
-from factdb.domain import Status
-from factdb.schemas.base import InputModel, ReadModel
-from factdb.schemas.reviews import ReviewRead
-from factdb.schemas.sources import ClaimantCreate, ClaimantRead, SourceBrief
+from factdb.schemas.base import InputModel
+from factdb.schemas.claim_read import AppearanceRead as AppearanceRead
+from factdb.schemas.claim_read import ClaimRead as ClaimRead
+from factdb.schemas.claim_read import ExternalIdRead as ExternalIdRead
+from factdb.schemas.sources import ClaimantCreate
 from factdb.schemas.types import (
     MAX_SOURCE_TEXT_LENGTH,
     ClaimText,
@@ -55,50 +52,6 @@ class ClaimCreate(InputModel):
     @classmethod
     def _unique_tags(cls, tags: list[str]) -> list[str]:
         return list(dict.fromkeys(tags))
-
-
-class AppearanceRead(ReadModel):
-    id: int
-    source: SourceBrief
-    quote: str | None
-    start: int | None = Field(validation_alias=AliasChoices("start", "quote_start"))
-    end: int | None = Field(validation_alias=AliasChoices("end", "quote_end"))
-
-
-class ExternalIdRead(ReadModel):
-    """The claim's id in a data set it was imported from."""
-
-    dataset: str
-    id: str = Field(validation_alias=AliasChoices("id", "external_id"))
-
-
-class ClaimRead(ReadModel):
-    id: int
-    uid: uuid.UUID
-    external_ids: list[ExternalIdRead] = Field(default_factory=list)
-    text: str
-    status: Status
-    claimant: ClaimantRead | None
-    claim_date: date | None
-    language: str | None
-    tags: list[str]
-    fingerprint: str
-    appearances: list[AppearanceRead]
-    reviews: list[ReviewRead]
-    created_at: datetime
-    updated_at: datetime
-    version: int
-    deleted_at: datetime | None
-
-    @field_validator("tags", mode="before")
-    @classmethod
-    def _tag_names(cls, value: Any) -> Any:
-        # Sorted here, not by the database, whose collation differs between servers.
-        return sorted(getattr(item, "tag", item) for item in value)
-
-    @property
-    def latest_review(self) -> ReviewRead | None:
-        return self.reviews[-1] if self.reviews else None
 
 
 class ClaimFilter(InputModel):

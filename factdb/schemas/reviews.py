@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import Field, model_validator
 
-from factdb.domain import Stance, Status, StatusBasis
-from factdb.schemas.base import InputModel, ReadModel
+from factdb.domain import Stance, Status
+from factdb.schemas.base import InputModel
 from factdb.schemas.types import (
     Label,
     LanguageTag,
@@ -55,28 +53,3 @@ class ReviewCreate(InputModel):
     def label(self) -> str:
         """The label as published, or the status' display name when none was given."""
         return self.rating_label or self.status.display_name
-
-
-class EvidenceRead(ReadModel):
-    url: str
-    title: str | None
-    stance: Stance
-
-
-class ReviewRead(ReadModel):
-    id: int
-    status: Status
-    rating_label: str
-    note: str | None
-    reviewer: str
-    reviewed_at: datetime | None  # None: the source did not say when
-    url: str | None
-    evidence: list[EvidenceRead]
-    status_basis: StatusBasis
-    rating_value: float | None
-    best_rating: float | None
-    worst_rating: float | None
-    publisher: str | None
-    publisher_url: str | None
-    title: str | None
-    language: str | None

@@ -8,6 +8,8 @@ from pydantic import Field
 
 from factdb.domain import ClaimantKind
 from factdb.schemas.base import InputModel, ReadModel
+from factdb.schemas.claim_read import ClaimantRead as ClaimantRead
+from factdb.schemas.claim_read import SourceBrief as SourceBrief
 from factdb.schemas.types import LanguageTag, Name, Note, SourceText, Title, Url, UtcDatetime
 
 
@@ -19,14 +21,6 @@ class SourceCreate(InputModel):
     published_at: UtcDatetime | None = None
     language: LanguageTag | None = None
     text: SourceText | None = None
-
-
-class SourceBrief(ReadModel):
-    id: int
-    url: str
-    title: str | None
-    publisher: str | None
-    published_at: datetime | None
 
 
 class SourceRead(SourceBrief):
@@ -43,14 +37,6 @@ class ClaimantCreate(InputModel):
     kind: ClaimantKind = ClaimantKind.UNKNOWN
     role: Note | None = None
     same_as: Url | None = None
-
-
-class ClaimantRead(ReadModel):
-    id: int
-    name: str
-    kind: ClaimantKind
-    role: str | None = None
-    same_as: str | None = None
 
 
 class SourceList(ReadModel):

@@ -12,8 +12,8 @@ from factdb.errors import ConflictError, DuplicateClaimError, QuoteNotFoundError
 from factdb.models import Appearance, Claim, ClaimTag, Source, utcnow
 from factdb.schemas.claims import AppearanceCreate, ClaimCreate
 from factdb.schemas.types import fingerprint
+from factdb.services.claim_rows import lock_claim_for_change
 from factdb.services.claimants import get_or_create_claimant
-from factdb.services.claims_query import lock_claim_for_change
 from factdb.services.embeddings import index_claims
 from factdb.services.history import record_history
 from factdb.services.sources import get_or_create_source

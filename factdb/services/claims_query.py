@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
-from factdb.errors import ConflictError, NotFoundError
+from factdb.errors import NotFoundError
 from factdb.models import Appearance, Claim, Claimant, ClaimTag, Review
 from factdb.schemas.claims import ClaimFilter, ClaimRead
 from factdb.services.claimants import name_key
@@ -15,43 +17,22 @@ from factdb.services.sources import get_source
 
 PAGE_SIZE = 500
 
-_FULL_CLAIM = (
-    selectinload(Claim.claimant),
-    selectinload(Claim.tags),
-    selectinload(Claim.external_ids),
-    selectinload(Claim.appearances).selectinload(Appearance.source),
-    selectinload(Claim.reviews).selectinload(Review.evidence),
-)
 
-
-def get_claim_row(*, session: Session, claim_id: int) -> Claim:
-    claim = session.get(Claim, claim_id)
-    if claim is None:
-        raise NotFoundError(f"no claim with id {claim_id}")
-    return claim
-
-
-def lock_claim_for_change(*, session: Session, claim_id: int) -> Claim:
-    """The claim, locked until the transaction ends, so concurrent changes queue up behind it.
-
-    PostgreSQL takes a row lock (SELECT … FOR UPDATE); a SQLite write transaction is already
-    exclusive. A deleted claim is refused: it must be restored before it changes again.
-    """
-    claim = session.scalar(
-        select(Claim)
-        .where(Claim.id == claim_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+@cache
+def _full_claim() -> tuple[LoaderOption, ...]:
+    # Built on first use: loader options configure the mappers, which commands that import
+    # this module for its filters alone would pay for at start-up.
+    return (
+        selectinload(Claim.claimant),
+        selectinload(Claim.tags),
+        selectinload(Claim.external_ids),
+        selectinload(Claim.appearances).selectinload(Appearance.source),
+        selectinload(Claim.reviews).selectinload(Review.evidence),
     )
-    if claim is None:
-        raise NotFoundError(f"no claim with id {claim_id}")
-    if claim.deleted_at is not None:
-        raise ConflictError(f"claim {claim_id} is deleted; `factdb restore {claim_id}` first")
-    return claim
 
 
 def get_claim(*, session: Session, claim_id: int) -> ClaimRead:
-    claim = session.scalar(select(Claim).where(Claim.id == claim_id).options(*_FULL_CLAIM))
+    claim = session.scalar(select(Claim).where(Claim.id == claim_id).options(*_full_claim()))
     if claim is None:
         raise NotFoundError(f"no claim with id {claim_id}")
     return ClaimRead.model_validate(claim)
@@ -92,7 +73,7 @@ def _pages(
     while remaining is None or remaining > 0:
         size = page_size if remaining is None else min(page_size, remaining)
         page = session.scalars(
-            query.where(Claim.id > last_id).order_by(Claim.id).limit(size).options(*_FULL_CLAIM)
+            query.where(Claim.id > last_id).order_by(Claim.id).limit(size).options(*_full_claim())
         ).all()
         if not page:
             return

@@ -487,7 +487,7 @@ def merge_cluster(*, session: Session, cluster: DuplicateCluster, actor: str) ->
     soft-deleted with a pointer to it. Their reviews stay where they are (reviews are
     append-only); the history of both sides says what happened. Never across claimants."""
     from factdb.domain import HistoryAction
-    from factdb.services.claims_query import lock_claim_for_change
+    from factdb.services.claim_rows import lock_claim_for_change
     from factdb.services.dedupe import check_same_claimant
     from factdb.services.history import record_history
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from factdb.domain import HistoryAction, Status, StatusBasis
 from factdb.models import NEWEST_REVIEW_FIRST, Claim, Evidence, Review, utcnow
 from factdb.schemas.reviews import ReviewCreate
-from factdb.services.claims_query import lock_claim_for_change
+from factdb.services.claim_rows import lock_claim_for_change
 from factdb.services.embeddings import index_claims
 from factdb.services.history import record_history
 
