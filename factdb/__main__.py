@@ -1,3 +1,5 @@
 from factdb.cli.app import main
 
-main()
+# Guarded: worker processes (``match --queries``) start by importing the main module.
+if __name__ == "__main__":
+    main()

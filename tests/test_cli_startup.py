@@ -169,3 +169,41 @@ def test_short_commands_load_only_what_they_use(
     loaded = set(result.stderr.split())
     assert f"factdb.cli.{COMMANDS[command[0]][0]}" in loaded
     assert loaded.isdisjoint(unused), loaded & set(unused)
+
+
+def test_garbage_collection_waits_for_the_command_s_work(tmp_path: Path) -> None:
+    import atexit
+    import gc
+
+    from factdb.cli.context import AppState, collect_garbage_from_now, startup_gc
+
+    assert gc.isenabled()
+    try:
+        with startup_gc():
+            assert not gc.isenabled()  # start-up: imports only, nothing to collect
+            AppState(database=str(tmp_path / "factdb.sqlite3")).engine(check_schema=False)
+            assert gc.isenabled()  # the work began with the database
+            assert gc.get_freeze_count() > 0  # what start-up made is never scanned again
+            collect_garbage_from_now()  # a second call changes nothing
+            assert gc.isenabled()
+        assert gc.isenabled()
+        with startup_gc():
+            assert not gc.isenabled()
+        assert gc.isenabled()  # a command that never reached its work still restores it
+    finally:
+        gc.enable()
+        gc.unfreeze()
+        atexit.unregister(gc.freeze)
+
+
+def test_collection_stays_as_it_was_outside_the_entry_point() -> None:
+    import gc
+
+    from factdb.cli.context import collect_garbage_from_now
+
+    gc.disable()
+    try:
+        collect_garbage_from_now()  # a caller's own choice is kept
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -417,6 +418,69 @@ def test_batch_mode_reads_standard_input(db_url: str, cli: CliRun) -> None:
     result = cli("match", "--queries", "-", "--format", "jsonl", input="Bananas are radioactive\n")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["matches"][0]["text"] == "Bananas are radioactive"
+
+
+def test_batch_mode_on_worker_processes_answers_as_one_process(
+    db_url: str, cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_claims(db_url, CLAIMS)
+    # Blocks of two queries: the first is answered by the command's own process, the others by
+    # two workers with their own connections, and the answers come back in the queries' order.
+    monkeypatch.setattr("factdb.cli.discovery.MATCH_BLOCK", 2)
+    texts = [
+        "Bananas are radioactive",
+        "A Grande Muralha da China é visível do espaço",
+        "Tilda Swinton ist Veganerin",
+        "The mayor closed the library",
+        "Vaccines cause autism",
+        "The moon landing was filmed in a studio",
+        "Bananen sind radioaktiv",
+    ]
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        "".join(json.dumps({"id": f"q{n}", "text": text}) + "\n" for n, text in enumerate(texts)),
+        encoding="utf-8",
+    )
+    from factdb.services import match_batch
+
+    pools: list[int] = []
+    real_pool = match_batch._worker_pool
+
+    def counted_pool(url: str, workers: int, limit: int, min_score: float) -> object:
+        pools.append(workers)
+        return real_pool(url, workers, limit, min_score)
+
+    monkeypatch.setattr(match_batch, "_worker_pool", counted_pool)
+    alone = cli("match", "--queries", str(queries), "--format", "jsonl", "--workers", "1")
+    assert pools == []
+    shared = cli("match", "--queries", str(queries), "--format", "jsonl", "--workers", "2")
+    assert alone.exit_code == 0, alone.output
+    assert shared.exit_code == 0, shared.output
+    assert pools == [2]
+    assert shared.stdout == alone.stdout
+    lines = [json.loads(line) for line in shared.stdout.splitlines()]
+    assert [line["query_id"] for line in lines] == [f"q{n}" for n in range(len(texts))]
+    assert lines[6]["matches"][0]["text"] == "Bananas are radioactive"
+
+
+def test_batch_mode_uses_the_cores_for_a_file_and_one_process_for_a_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factdb.cli.discovery import _default_workers
+    from factdb.services.match_batch import MAX_WORKERS, available_cores
+
+    queries = tmp_path / "queries.txt"
+    queries.write_text("Bananas are radioactive\n", encoding="utf-8")
+    assert 1 <= available_cores() <= MAX_WORKERS
+    assert _default_workers(str(queries)) == available_cores()
+    with queries.open(encoding="utf-8") as redirected:
+        monkeypatch.setattr("sys.stdin", redirected)  # `--queries - < file`: a file too
+        assert _default_workers("-") == available_cores()
+    read, write = os.pipe()
+    with os.fdopen(read, encoding="utf-8") as pipe, os.fdopen(write, "w"):
+        monkeypatch.setattr("sys.stdin", pipe)  # `tail -f posts | factdb match --queries -`
+        assert _default_workers("-") == 1
+    assert _default_workers(str(tmp_path / "missing.txt")) == 1
 
 
 @pytest.mark.parametrize(

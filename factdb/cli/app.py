@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from factdb import __version__
-from factdb.cli.context import state
+from factdb.cli.context import startup_gc, state
 from factdb.cli.errors import FactdbGroup
 
 APP_SETTINGS: dict[str, Any] = {
@@ -142,4 +142,5 @@ def main() -> None:
     # Pydantic would otherwise scan every installed package's metadata for plugins when the
     # first model is built; factdb's validation has no use for them (set it to opt back in).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    build_app(wanted)()
+    with startup_gc():
+        build_app(wanted)()

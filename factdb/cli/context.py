@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import glob
 import os
 import stat
@@ -19,6 +21,47 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
+_collection_paused = False
+
+
+def collect_garbage_from_now() -> None:
+    """The command's own work begins: collect its garbage from here on (see ``startup_gc``).
+
+    What start-up made (modules, classes, the ORM's and Pydantic's tables) lives until exit,
+    so it is frozen first: later collections never scan it again."""
+    global _collection_paused
+    if _collection_paused:
+        _collection_paused = False
+        gc.freeze()
+        gc.enable()
+
+
+@contextmanager
+def startup_gc() -> Iterator[None]:
+    """No garbage collection while the command starts, and none of start-up's objects at exit.
+
+    Importing SQLAlchemy, Pydantic and NumPy makes about 130,000 objects that live until the
+    process ends; the collector scans them again and again while they are made, and again at
+    exit: about 0.05 s and 0.15 s of a ``match`` process that otherwise takes 0.4 s (measured
+    at a million claims, 2026-11-29). Commands switch collection back on when their work begins
+    (``collect_garbage_from_now``), so a long import or batch still frees its cyclic garbage.
+    """
+    global _collection_paused
+    was_enabled = gc.isenabled()
+    _collection_paused = was_enabled
+    gc.disable()
+    # At exit, files and connections are closed: everything left lives until the process ends,
+    # so the interpreter's last collections need not scan it.
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
+    try:
+        yield
+    finally:
+        _collection_paused = False
+        if was_enabled:
+            gc.enable()
+
+
 @dataclass
 class AppState:
     """The options given before the command name."""
@@ -33,6 +76,7 @@ class AppState:
         return resolve_database_url(self.database)
 
     def engine(self, *, check_schema: bool = True) -> Engine:
+        collect_garbage_from_now()
         if self._engine is None:
             from factdb.db import create_db_engine
 
@@ -156,7 +200,9 @@ def _replacing(target: Path) -> Iterator[TextIO]:
     )
     try:
         with handle:
-            yield cast(TextIO, handle)
+            # The file itself, not tempfile's wrapper: its attribute look-up on every write
+            # was a tenth of writing a million-row CSV report.
+            yield cast(TextIO, handle.file)
         # A temporary file is private (0600); the finished file gets the permissions any new
         # file would, since reports and exports are meant to be shared.
         os.chmod(handle.name, _new_file_mode(target))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from itertools import islice
@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from factdb.cli.context import unit_of_work
+from factdb.cli.context import state, unit_of_work
 from factdb.cli.options import (
     ClaimantFilter,
     LimitOption,
@@ -100,6 +100,15 @@ def match(
         MatchFormat,
         typer.Option("--format", "-f", help="Output format (jsonl: one object per query)."),
     ] = MatchFormat.TABLE,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Processes answering --queries. Default: the machine's cores (at most 4) "
+            "for a file, 1 for a stream on standard input (answered as it arrives).",
+        ),
+    ] = None,
 ) -> None:
     """Has this been checked already? The most similar claims, scored 0-100.
 
@@ -118,10 +127,16 @@ def match(
         _warn_about_index(matcher)
         if queries is None:
             assert text is not None
-            _print_single(session, matcher, text, limit, min_score, output_format)
+            _print_single(matcher, text, limit, min_score, output_format)
             return
+        options = {
+            "database_url": state(ctx).url,
+            "limit": limit,
+            "min_score": min_score,
+            "workers": workers or _default_workers(queries),
+        }
         with _query_lines(queries) as lines:
-            _print_batch(session, matcher, lines, queries, limit, min_score, output_format)
+            _print_batch(matcher, lines, queries, options, output_format)
 
 
 def _warn_about_index(matcher: Any) -> None:
@@ -141,6 +156,24 @@ def _warn_about_index(matcher: Any) -> None:
         "until you run `factdb index`",
         err=True,
     )
+
+
+def _default_workers(location: str) -> int:
+    """All the cores for queries in a file; one process for a stream, which must be answered
+    line by line as it comes (worker processes read a block ahead)."""
+    import os
+    import stat
+
+    from factdb.services.match_batch import available_cores
+
+    try:
+        if location == "-":
+            mode = os.fstat(sys.stdin.fileno()).st_mode
+        else:
+            mode = os.stat(location).st_mode
+    except (OSError, ValueError):
+        return 1
+    return available_cores() if stat.S_ISREG(mode) else 1
 
 
 @contextmanager
@@ -164,34 +197,24 @@ def _query_lines(location: str) -> Iterator[Iterable[str]]:
             raise InvalidInputError(f"{location}: not UTF-8 text") from None
 
 
-def _match_items(
-    session: Any, hits: Sequence[Any], details: dict[int, Any] | None = None
-) -> list[dict[str, Any]]:
-    from factdb.services.matching import match_details
-
-    if details is None:
-        details = match_details(session=session, claim_ids=[hit.claim_id for hit in hits])
-    return [
-        {
-            "id": hit.claim_id,
-            "score": hit.score,
-            "text": hit.text,
-            "status": details[hit.claim_id].status,
-            "claimant": details[hit.claim_id].claimant,
-            "rating_label": details[hit.claim_id].rating_label,
-            "review_url": details[hit.claim_id].review_url,
-        }
-        for hit in hits
-    ]
+def _answer_item(answer: Any) -> dict[str, Any]:
+    return {
+        "id": answer.claim_id,
+        "score": answer.score,
+        "text": answer.text,
+        "status": answer.status,
+        "claimant": answer.claimant,
+        "rating_label": answer.rating_label,
+        "review_url": answer.review_url,
+    }
 
 
-def _print_single(
-    session: Any, matcher: Any, text: str, limit: int, min_score: float, form: MatchFormat
-) -> None:
+def _print_single(matcher: Any, text: str, limit: int, min_score: float, form: MatchFormat) -> None:
     from factdb.cli.render import preview, print_table
+    from factdb.services.match_batch import answer_queries
 
-    hits = matcher.match(text, limit=limit, min_score=min_score)
-    items = _match_items(session, hits)
+    [hits] = answer_queries(matcher, [text], limit=limit, min_score=min_score)
+    items = [_answer_item(answer) for answer in hits]
     if form is MatchFormat.JSON:
         typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
     elif form is MatchFormat.JSONL:
@@ -206,34 +229,34 @@ def _print_single(
 
 
 def _print_batch(
-    session: Any,
     matcher: Any,
     lines: Iterable[str],
     name: str,
-    limit: int,
-    min_score: float,
+    options: dict[str, Any],
     form: MatchFormat,
 ) -> None:
     from factdb.cli.render import preview, print_table
     from factdb.formats.match_queries import read_queries
-    from factdb.services.matching import match_details
+    from factdb.services.match_batch import answer_blocks
 
     label = "standard input" if name == "-" else name
     queries = read_queries(lines, name=label)
+    blocks: list[list[Any]] = []
+
+    def texts_by_block() -> Iterator[list[str]]:
+        while block := list(islice(queries, MATCH_BLOCK)):
+            blocks.append(block)
+            yield [query.text for query in block]
+
     collected: list[dict[str, Any]] = []
-    while block := list(islice(queries, MATCH_BLOCK)):
-        found = matcher.match_many(
-            [query.text for query in block], limit=limit, min_score=min_score
-        )
-        # The status, claimant and newest review of every hit of the block: two queries.
-        details = match_details(
-            session=session, claim_ids=[hit.claim_id for hits in found for hit in hits]
-        )
+    answers = answer_blocks(matcher=matcher, blocks=texts_by_block(), **options)
+    for number, found in enumerate(answers):
+        block, blocks[number] = blocks[number], []
         for query, hits in zip(block, found, strict=True):
             item = {
                 "query_id": query.query_id,
                 "query": query.text,
-                "matches": _match_items(session, hits, details),
+                "matches": [_answer_item(answer) for answer in hits],
             }
             if form is MatchFormat.JSONL:
                 typer.echo(json.dumps(item, ensure_ascii=False))

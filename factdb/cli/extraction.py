@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from factdb.cli.context import output_stream, state, unit_of_work
+from factdb.cli.context import collect_garbage_from_now, output_stream, state, unit_of_work
 from factdb.errors import InvalidInputError
 from factdb.extraction import DEFAULT_MIN_SCORE
 
@@ -69,6 +69,8 @@ def extract(
 ) -> None:
     """Propose the check-worthy claims in an article, each with its quote, span and claimant."""
     from factdb.extraction import extract_claims
+
+    collect_garbage_from_now()
 
     options = {
         "url": source_url,
