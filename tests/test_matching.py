@@ -463,6 +463,30 @@ def test_batch_mode_on_worker_processes_answers_as_one_process(
     assert lines[6]["matches"][0]["text"] == "Bananas are radioactive"
 
 
+def test_a_worker_that_cannot_open_the_database_says_so(db_url: str, tmp_path: Path) -> None:
+    from factdb.errors import DatabaseError
+    from factdb.services.match_batch import answer_blocks
+
+    add_claims(db_url, CLAIMS)
+    broken = tmp_path / "not-a-database.sqlite3"
+    broken.write_text("these are not the pages of a database\n" * 100, encoding="utf-8")
+    engine = create_db_engine(db_url)
+    with transaction(engine, write=False) as session:
+        answers = answer_blocks(
+            matcher=open_matcher(session=session),
+            database_url=f"sqlite:///{broken}",
+            blocks=[["Bananas are radioactive"], ["Vaccines cause autism"]],
+            limit=2,
+            min_score=0.0,
+            workers=2,
+        )
+        first = next(answers)  # this process answers the first block itself
+        assert first[0][0].text == "Bananas are radioactive"
+        with pytest.raises(DatabaseError, match="a worker process could not open the database"):
+            next(answers)
+    engine.dispose()
+
+
 def test_batch_mode_uses_the_cores_for_a_file_and_one_process_for_a_stream(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

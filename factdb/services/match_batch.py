@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any
 
+from factdb.errors import DatabaseError
 from factdb.services.matching import Matcher, match_details, open_matcher
 
 MAX_WORKERS = 4
@@ -142,11 +143,19 @@ def _start_worker(database_url: str, limit: int, min_score: float) -> None:
 
     # Ctrl-C reaches the whole process group; the parent decides, the workers are stopped.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    session = session_factory(create_db_engine(database_url))()
-    session.begin()
-    _WORKER.update(matcher=open_matcher(session=session), limit=limit, min_score=min_score)
+    _WORKER.update(limit=limit, min_score=min_score)
+    try:
+        session = session_factory(create_db_engine(database_url))()
+        session.begin()
+        _WORKER["matcher"] = open_matcher(session=session)
+    except Exception as error:
+        # An initializer's exception would only break the pool (and print a traceback); the
+        # reason goes back with the answer to the first block instead.
+        _WORKER["failure"] = f"a worker process could not open the database: {error}"
 
 
 def _answer_in_worker(texts: list[str]) -> list[list[MatchAnswer]]:
+    if "failure" in _WORKER:
+        raise DatabaseError(_WORKER["failure"])
     matcher: Matcher = _WORKER["matcher"]
     return answer_queries(matcher, texts, limit=_WORKER["limit"], min_score=_WORKER["min_score"])
