@@ -210,7 +210,6 @@ def _answer_item(answer: Any) -> dict[str, Any]:
 
 
 def _print_single(matcher: Any, text: str, limit: int, min_score: float, form: MatchFormat) -> None:
-    from factdb.cli.render import preview, print_table
     from factdb.services.match_batch import answer_queries
 
     [hits] = answer_queries(matcher, [text], limit=limit, min_score=min_score)
@@ -221,6 +220,8 @@ def _print_single(matcher: Any, text: str, limit: int, min_score: float, form: M
         line = {"query_id": 1, "query": text, "matches": items}
         typer.echo(json.dumps(line, ensure_ascii=False))
     else:
+        from factdb.cli.render import preview, print_table
+
         rows = (
             (item["id"], f"{item['score']:.1f}", item["status"], preview(item["text"]))
             for item in items

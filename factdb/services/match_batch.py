@@ -16,13 +16,15 @@ import os
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from factdb.errors import DatabaseError
 from factdb.services.matching import Matcher, match_details, open_matcher
+
+if TYPE_CHECKING:
+    # Loaded only when workers start: a single `match` does not pay for multiprocessing.
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 MAX_WORKERS = 4
 # Blocks handed out ahead of the one to print next, per worker: each has its next block ready.
@@ -119,6 +121,9 @@ class _worker_pool:
     connections and BLAS threads would not be safe to use), stopped on the way out."""
 
     def __init__(self, database_url: str, workers: int, limit: int, min_score: float) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
         self.executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=get_context("spawn"),
