@@ -487,6 +487,45 @@ def test_a_worker_that_cannot_open_the_database_says_so(db_url: str, tmp_path: P
     engine.dispose()
 
 
+def test_ctrl_c_stops_a_batch_and_its_workers_without_a_traceback(
+    db_url: str, tmp_path: Path
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    add_claims(db_url, CLAIMS)
+    queries = tmp_path / "queries.txt"
+    queries.write_text("Bananas are radioactive\nVaccines cause autism\n" * 3000, encoding="utf-8")
+    output = tmp_path / "answers.jsonl"
+    argv = [sys.executable, "-m", "factdb", "--db", db_url, "match"]
+    argv += ["--queries", str(queries), "--format", "jsonl", "--workers", "2"]
+    with output.open("w", encoding="utf-8") as answers:
+        # Its own process group, as a terminal's foreground job: Ctrl-C reaches every process.
+        command = subprocess.Popen(
+            argv, stdout=answers, stderr=subprocess.PIPE, start_new_session=True
+        )
+        deadline = time.monotonic() + 60
+        while output.stat().st_size == 0 and command.poll() is None:
+            assert time.monotonic() < deadline, "no answer within a minute"
+            time.sleep(0.05)
+        os.killpg(command.pid, signal.SIGINT)  # the first block is out, the workers are busy
+        _, error = command.communicate(timeout=60)
+    assert command.returncode != 0
+    assert "Traceback" not in error.decode()
+    assert "KeyboardInterrupt" not in error.decode()
+    assert 0 < len(output.read_text(encoding="utf-8").splitlines()) < 6000
+    deadline = time.monotonic() + 10
+    while True:  # the workers went with it
+        try:
+            os.killpg(command.pid, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "a worker outlived the command"
+        time.sleep(0.05)
+
+
 def test_batch_mode_uses_the_cores_for_a_file_and_one_process_for_a_stream(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -24,7 +24,7 @@ from factdb.services.matching import Matcher, match_details, open_matcher
 
 if TYPE_CHECKING:
     # Loaded only when workers start: a single `match` does not pay for multiprocessing.
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.pool import AsyncResult, Pool
 
 MAX_WORKERS = 4
 # Blocks handed out ahead of the one to print next, per worker: each has its next block ready.
@@ -104,39 +104,46 @@ def answer_blocks(
             yield answer_queries(matcher, block, limit=limit, min_score=min_score)
         return
     with _worker_pool(database_url, workers, limit, min_score) as pool:
-        pending: deque[Future[list[list[MatchAnswer]]]] = deque()
+        pending: deque[AsyncResult[list[list[MatchAnswer]]]] = deque()
         # The workers start on the second block while this process answers the first.
-        pending.append(pool.submit(_answer_in_worker, list(second)))
+        pending.append(pool.apply_async(_answer_in_worker, (list(second),)))
         yield answer_queries(matcher, first, limit=limit, min_score=min_score)
         for block in pending_blocks:
-            pending.append(pool.submit(_answer_in_worker, list(block)))
-            while pending and (pending[0].done() or len(pending) >= workers * BLOCKS_AHEAD):
-                yield pending.popleft().result()
+            pending.append(pool.apply_async(_answer_in_worker, (list(block),)))
+            while pending and (pending[0].ready() or len(pending) >= workers * BLOCKS_AHEAD):
+                yield pending.popleft().get()
         while pending:
-            yield pending.popleft().result()
+            yield pending.popleft().get()
 
 
 class _worker_pool:
     """Worker processes started fresh (spawned, not forked: a copy of this process's database
-    connections and BLAS threads would not be safe to use), stopped on the way out."""
+    connections and BLAS threads would not be safe to use), all at once; on the way out they
+    finish, or on an error or an interrupt they are stopped at once (they only read)."""
 
     def __init__(self, database_url: str, workers: int, limit: int, min_score: float) -> None:
-        from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
-        self.executor = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=get_context("spawn"),
-            initializer=_start_worker,
-            initargs=(database_url, limit, min_score),
-        )
+        # Ctrl-C reaches every process of the terminal's group. The workers leave it to this
+        # one, which stops them: an ignored signal stays ignored across a process's start,
+        # and a worker still importing would otherwise die of it with a traceback.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            self.pool = get_context("spawn").Pool(
+                workers, initializer=_start_worker, initargs=(database_url, limit, min_score)
+            )
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
-    def __enter__(self) -> ProcessPoolExecutor:
-        return self.executor
+    def __enter__(self) -> Pool:
+        return self.pool
 
-    def __exit__(self, *exc_info: object) -> None:
-        # On an error or an interrupt nothing more is wanted of the workers.
-        self.executor.shutdown(wait=True, cancel_futures=exc_info[0] is not None)
+    def __exit__(self, error_type: type[BaseException] | None, *_: object) -> None:
+        if error_type is None:
+            self.pool.close()
+        else:
+            self.pool.terminate()
+        self.pool.join()
 
 
 # The worker process's matcher and options, set once by ``_start_worker``.
@@ -146,7 +153,8 @@ _WORKER: dict[str, Any] = {}
 def _start_worker(database_url: str, limit: int, min_score: float) -> None:
     from factdb.db import create_db_engine, session_factory
 
-    # Ctrl-C reaches the whole process group; the parent decides, the workers are stopped.
+    # Started with Ctrl-C ignored (see ``_worker_pool``); kept so, whatever the platform
+    # passed on.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER.update(limit=limit, min_score=min_score)
     try:
