@@ -1,8 +1,8 @@
 """A stream of queries answered in order: in this process, or by worker processes as well.
 
 At a million claims most of a batch query's time is the full-text engine ranking a few thousand
-rows (SQLite's bm25), work that threads cannot share: two threads searching at once ran only
-1.2 times as fast as one (SQLite serialises its memory allocator), two processes 2.0 times
+rows (SQLite's bm25), work that threads did not share: two threads searching at once, each on
+its own connection, ran only 1.2 times as fast as one, two processes 2.0 times
 (2026-11-29, 2-core machine). So a long run of queries is shared out to worker processes, each
 with its own database connection and its own matcher (the model and the vector file are
 memory-mapped, so the processes share their pages), whole blocks at a time; the answers come
