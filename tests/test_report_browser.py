@@ -23,7 +23,7 @@ from tests.conftest import REPO_ROOT, make_cli
 from tests.report_data import live_review_count, live_status_counts, seed_with_reviews
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
+    from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, Route
 
 CHROMIUM = Path(os.environ.get("FACTDB_CHROMIUM", "/usr/bin/chromium"))
 REQUIRE_BROWSER_ENV = "FACTDB_REQUIRE_BROWSER"
@@ -218,7 +218,7 @@ def test_a_highlight_leads_to_its_claim_and_back(open_report: Open) -> None:
     highlight.click()
     assert page.url.endswith("#claim-8")
     card = page.locator("#claim-8")
-    assert card.is_visible()
+    assert _shown(card)
     assert _in_viewport(page, "#claim-8")
     assert "Pants on Fire" in card.inner_text()
     assert "https://e.example/un" in card.inner_text()
@@ -236,7 +236,7 @@ def test_folded_cards_open_when_a_link_leads_to_them(open_report: Open) -> None:
     assert page.locator("#folded-note").is_visible()
     page.locator("#claims-table tbody tr a[href='#claim-6']").click()
     card = page.locator("#shown-cards #claim-6")
-    assert card.is_visible()
+    assert _shown(card)
     assert _in_viewport(page, "#claim-6")
     assert "Correct" in card.inner_text()
     assert "https://e.example/quartet" in card.inner_text()
@@ -257,21 +257,44 @@ def test_a_folded_card_opens_from_the_address(open_report: Open) -> None:
     visit = open_report(_seeded, "--cards", "folded")
     page = visit.page
     page.goto(visit.url + "#claim-12")
-    assert page.locator("#claim-12").is_visible()
+    assert _shown(page.locator("#claim-12"))
     assert "Mostly True" in page.locator("#claim-12").inner_text()
     assert _in_viewport(page, "#claim-12")
     assert {request.split("#")[0] for request in visit.requests} == {visit.url}
     assert visit.problems == []
 
 
+# The page opens a folded card and scrolls to it in its hash-change handler, which may run
+# after the click that changed the address has returned: checks wait this long for it.
+SETTLE_MS = 5_000
+
+
 def _in_viewport(page: Page, selector: str) -> bool:
-    return bool(
-        page.evaluate(
-            "(s) => { const r = document.querySelector(s).getBoundingClientRect();"
+    """Whether the element is in the viewport, or comes into it within ``SETTLE_MS``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            "(s) => { const e = document.querySelector(s); if (!e) return false;"
+            " const r = e.getBoundingClientRect();"
             " return r.top >= 0 && r.top < window.innerHeight; }",
-            selector,
+            arg=selector,
+            timeout=SETTLE_MS,
         )
-    )
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
+def _shown(locator: Locator) -> bool:
+    """Whether the element is visible, or becomes visible within ``SETTLE_MS``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        locator.wait_for(state="visible", timeout=SETTLE_MS)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def test_hostile_text_runs_nothing(open_report: Open, tmp_path: Path) -> None:
