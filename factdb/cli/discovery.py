@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -212,7 +213,7 @@ def _answer_item(answer: Any) -> dict[str, Any]:
 def _print_single(matcher: Any, text: str, limit: int, min_score: float, form: MatchFormat) -> None:
     from factdb.services.match_batch import answer_queries
 
-    [hits] = answer_queries(matcher, [text], limit=limit, min_score=min_score)
+    [hits] = answer_queries(matcher=matcher, texts=[text], limit=limit, min_score=min_score)
     items = [_answer_item(answer) for answer in hits]
     if form is MatchFormat.JSON:
         typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
@@ -242,18 +243,17 @@ def _print_batch(
 
     label = "standard input" if name == "-" else name
     queries = read_queries(lines, name=label)
-    blocks: list[list[Any]] = []
+    # Blocks read but not yet printed: the answers come back in the order the blocks went out.
+    unanswered: deque[list[Any]] = deque()
 
     def texts_by_block() -> Iterator[list[str]]:
         while block := list(islice(queries, MATCH_BLOCK)):
-            blocks.append(block)
+            unanswered.append(block)
             yield [query.text for query in block]
 
     collected: list[dict[str, Any]] = []
-    answers = answer_blocks(matcher=matcher, blocks=texts_by_block(), **options)
-    for number, found in enumerate(answers):
-        block, blocks[number] = blocks[number], []
-        for query, hits in zip(block, found, strict=True):
+    for found in answer_blocks(matcher=matcher, blocks=texts_by_block(), **options):
+        for query, hits in zip(unanswered.popleft(), found, strict=True):
             item = {
                 "query_id": query.query_id,
                 "query": query.text,

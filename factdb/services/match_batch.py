@@ -45,7 +45,7 @@ class MatchAnswer:
 
 
 def answer_queries(
-    matcher: Matcher, texts: Sequence[str], *, limit: int, min_score: float
+    *, matcher: Matcher, texts: Sequence[str], limit: int, min_score: float
 ) -> list[list[MatchAnswer]]:
     """Each text's matches, with each claim's status, claimant and newest fact-check."""
     found = matcher.match_many(texts, limit=limit, min_score=min_score)
@@ -99,15 +99,15 @@ def answer_blocks(
         return
     second = next(pending_blocks, None) if workers > 1 else None
     if second is None:
-        yield answer_queries(matcher, first, limit=limit, min_score=min_score)
+        yield answer_queries(matcher=matcher, texts=first, limit=limit, min_score=min_score)
         for block in pending_blocks:
-            yield answer_queries(matcher, block, limit=limit, min_score=min_score)
+            yield answer_queries(matcher=matcher, texts=block, limit=limit, min_score=min_score)
         return
     with _worker_pool(database_url, workers, limit, min_score) as pool:
         pending: deque[AsyncResult[list[list[MatchAnswer]]]] = deque()
         # The workers start on the second block while this process answers the first.
         pending.append(pool.apply_async(_answer_in_worker, (list(second),)))
-        yield answer_queries(matcher, first, limit=limit, min_score=min_score)
+        yield answer_queries(matcher=matcher, texts=first, limit=limit, min_score=min_score)
         for block in pending_blocks:
             pending.append(pool.apply_async(_answer_in_worker, (list(block),)))
             while pending and (pending[0].ready() or len(pending) >= workers * BLOCKS_AHEAD):
@@ -171,4 +171,6 @@ def _answer_in_worker(texts: list[str]) -> list[list[MatchAnswer]]:
     if "failure" in _WORKER:
         raise DatabaseError(_WORKER["failure"])
     matcher: Matcher = _WORKER["matcher"]
-    return answer_queries(matcher, texts, limit=_WORKER["limit"], min_score=_WORKER["min_score"])
+    return answer_queries(
+        matcher=matcher, texts=texts, limit=_WORKER["limit"], min_score=_WORKER["min_score"]
+    )
