@@ -107,6 +107,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build the database here, reuse it if present")
     parser.add_argument("--seed", type=int, default=run.DEFAULT_SEED)
     args = parser.parse_args()
+    run.compile_factdb_bytecode()
     factdb = str(Path(sys.executable).with_name("factdb"))
     env = dict(os.environ)
     workdir = Path(tempfile.mkdtemp(prefix="factdb-latency-"))

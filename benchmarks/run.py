@@ -18,6 +18,7 @@ printed, not asserted) unless ``--strict`` is given.
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import csv
 import hashlib
@@ -2117,8 +2118,20 @@ def factdb_executable() -> str:
     return found if found else str(beside)
 
 
+def compile_factdb_bytecode() -> bool:
+    """Write factdb's bytecode, as ``pip install`` does for an installed package.
+
+    The import line's packages were compiled when pip installed them. An editable checkout run
+    with PYTHONDONTWRITEBYTECODE set would otherwise compile every factdb module from source in
+    every timed process (about 0.1 s a start here), a cost no installed factdb pays."""
+    import factdb
+
+    return compileall.compile_dir(Path(factdb.__file__).parent, quiet=1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    compile_factdb_bytecode()
     if args.tmp_dir is not None:
         args.tmp_dir.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="factdb-bench-", dir=args.tmp_dir))

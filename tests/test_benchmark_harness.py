@@ -33,3 +33,21 @@ def test_server_cpu_counts_a_backend_that_has_already_exited(
     assert before is not None
     assert after is not None
     assert after - before >= 0.5
+
+
+def test_timed_processes_start_from_bytecode_as_an_installed_factdb_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Timing a checkout that compiles its source on every start would misstate the CLI."""
+    import importlib.util
+
+    import factdb
+
+    copy = tmp_path / "factdb"
+    copy.mkdir()
+    (copy / "__init__.py").write_text("VALUE = 1\n", encoding="utf-8")
+    (copy / "cli.py").write_text("def main() -> None: ...\n", encoding="utf-8")
+    monkeypatch.setattr(factdb, "__file__", str(copy / "__init__.py"))
+    assert benchmark_run.compile_factdb_bytecode()
+    for module in ("__init__.py", "cli.py"):
+        assert Path(importlib.util.cache_from_source(str(copy / module))).is_file()
