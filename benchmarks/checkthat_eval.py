@@ -130,8 +130,8 @@ def build_database(url: str, claims: Sequence[tuple[int, str, str]]) -> dict[int
 
     from factdb.db import create_db_engine, transaction
     from factdb.domain import OnError
-    from factdb.services.importing import ImportOptions, import_records
-    from factdb.services.schema import upgrade
+    from factdb.services.admin.schema import upgrade
+    from factdb.services.ingest.importing import ImportOptions, import_records
 
     engine = create_db_engine(url)
     upgrade(engine=engine)
@@ -177,8 +177,8 @@ def factdb_rankings(
 ) -> tuple[Ranking, Ranking]:
     """The hybrid match's rankings and the embeddings-alone rankings, in claim ids."""
     from factdb.db import create_db_engine, transaction
-    from factdb.services.embeddings import encode
-    from factdb.services.matching import clean_query, open_matcher
+    from factdb.services.matching.matcher import clean_query, open_matcher
+    from factdb.services.vectors.embeddings import encode
 
     engine = create_db_engine(url)
     with transaction(engine) as session:
@@ -214,7 +214,7 @@ def tune(
 ) -> None:
     """Rank once, then try fusion weights and rank constants on the rankings."""
     from factdb.db import create_db_engine, transaction
-    from factdb.services.matching import open_matcher
+    from factdb.services.matching.matcher import open_matcher
 
     with transaction(create_db_engine(url)) as session:
         matcher = open_matcher(session=session)

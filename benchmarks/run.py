@@ -903,7 +903,7 @@ class Bench:
     def embed(self, claim_ids: Sequence[int]) -> None:
         """Embed just these claims, as `factdb index` would (so `verify` finds them indexed)."""
         from factdb.db import create_db_engine, transaction
-        from factdb.services.embeddings import index_claims
+        from factdb.services.vectors.embeddings import index_claims
 
         engine = create_db_engine(f"sqlite:///{self.imported().resolve()}")
         try:
@@ -1424,7 +1424,7 @@ def figure_search(bench: Bench) -> None:
         return result
 
     def in_process() -> dict[str, Measurement]:
-        search = service("factdb.services.search", "search_claims")
+        search = service("factdb.services.matching.search", "search_claims")
         function: SearchFunction = search
         from factdb.db import transaction
 
@@ -1527,7 +1527,7 @@ def figure_match(bench: Bench) -> None:
     def in_process() -> dict[str, Measurement]:
         # One matcher for all queries, as a long-running process would hold it: the model and
         # the vector index load once (the CLI figures below pay for loading them every time).
-        open_matcher = service("factdb.services.matching", "open_matcher")
+        open_matcher = service("factdb.services.matching.matcher", "open_matcher")
         from factdb.db import transaction
 
         def function(*, session: Session, text: str, limit: int) -> Sequence[Any]:
@@ -1656,7 +1656,7 @@ def fill_synthetic_vectors(database: Path, real: int, targets: set[int], seed: i
     clustered shape of real ones. Match quality measured on such an index means nothing."""
     import numpy as np
 
-    from factdb.services.embeddings import encode, model_id
+    from factdb.services.vectors.embeddings import encode, model_id
 
     rng = np.random.default_rng(seed)
     with contextlib.closing(sqlite3.connect(database)) as connection:

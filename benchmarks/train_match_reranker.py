@@ -2,17 +2,17 @@
 """Fit the reranker of ``factdb match`` (factdb/services/match_reranker.json) on CheckThat! 2020
 Task 2 **train** only.
 
-Each train tweet is matched as ``match`` does it (the same import as benchmarks/checkthat_eval.py,
-the same candidates, the same feature rows: factdb.services.rerank); a candidate is positive when
-it is a fact-check the tweet's qrels name. A logistic regression is fitted on the first
-candidates of the fusion: 20 of them, a depth set for cost (every reranked claim is read and
-scored per query; the other depths are cross-validated too and printed for information). The
-regularisation C is chosen by 5-fold cross-validation over the tweets (seeded; a tweet's
-candidates stay in one fold); the printed
+Each train tweet is matched as ``match`` does it (the same import as
+benchmarks/checkthat_eval.py, the same candidates, the same feature rows:
+factdb.services.matching.rerank); a candidate is positive when it is a fact-check the tweet's
+qrels name. A logistic regression is fitted on the first candidates of the fusion: 20 of them, a
+depth set for cost (every reranked claim is read and scored per query; the other depths are
+cross-validated too and printed for information). The regularisation C is chosen by 5-fold
+cross-validation over the tweets (seeded; a tweet's candidates stay in one fold); the printed
 cross-validated MAP@5 of the chosen setting stands beside the fusion's on the same folds (the
 choice among the settings makes that figure slightly optimistic; dev, measured by
-checkthat_eval.py, is the honest one). Dev and test are never read here. Needs scikit-learn
-(dev extra).
+checkthat_eval.py, is the honest one). Dev and test are never read here. Needs scikit-learn (dev
+extra).
 
     .venv/bin/python benchmarks/train_match_reranker.py             # cross-validate, fit, write
     .venv/bin/python benchmarks/train_match_reranker.py --no-write  # cross-validate only
@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from checkthat_eval import DATA, build_database, measures, read_claims, read_split, read_vclaims
 
-from factdb.services.rerank import FEATURES, MODEL_FILE, Reranker
+from factdb.services.matching.rerank import FEATURES, MODEL_FILE, Reranker
 
 SEED = 13
 FOLDS = 5
@@ -55,7 +55,7 @@ class Tweet:
 def collect(url: str, tweets: dict[int, str], relevant: dict[int, set[int]]) -> list[Tweet]:
     """Every train tweet's candidates, their feature rows and labels, as ``match`` makes them."""
     from factdb.db import create_db_engine, transaction
-    from factdb.services.matching import open_matcher
+    from factdb.services.matching.matcher import open_matcher
 
     vclaim_of = read_vclaims(url)
     found = []

@@ -34,7 +34,7 @@ from factdb.models import (
     Review,
     Source,
 )
-from factdb.services.schema import upgrade
+from factdb.services.admin.schema import upgrade
 
 POSTGRES_URL_ENV = "FACTDB_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "FACTDB_REQUIRE_POSTGRES"

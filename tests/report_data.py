@@ -11,9 +11,9 @@ from factdb.domain import Stance, Status
 from factdb.models import Claim, Review
 from factdb.resources import seeds_dir
 from factdb.schemas.reviews import EvidenceCreate, ReviewCreate
-from factdb.services.editing import delete_claim
-from factdb.services.reviews import add_review
-from factdb.services.seeding import seed
+from factdb.services.claims.editing import delete_claim
+from factdb.services.ingest.seeding import seed
+from factdb.services.reviews.verdicts import add_review
 
 DELETED_CLAIM = 19
 REVIEWS: tuple[tuple[int, Status, str | None, str, datetime, tuple[str, ...]], ...] = (

@@ -22,9 +22,9 @@ from factdb.db import create_db_engine, transaction
 from factdb.domain import OnError
 from factdb.formats.records import RawRecord
 from factdb.models import Base
-from factdb.services.counts import counts, recount
-from factdb.services.importing import ImportOptions, import_records
-from factdb.services.stats import claim_stats
+from factdb.services.claims.counts import counts, recount
+from factdb.services.ingest.importing import ImportOptions, import_records
+from factdb.services.reporting.stats import claim_stats
 from tests.conftest import CliRun, _fresh_url, make_cli
 
 TIMESTAMPS = {"created_at", "updated_at", "at", "embedded_at"}

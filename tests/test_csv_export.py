@@ -22,8 +22,8 @@ from factdb.domain import Status
 from factdb.formats.csv_report import csv_cells, neutralized
 from factdb.schemas.claims import ClaimFilter
 from factdb.schemas.rows import CSV_COLUMNS, ClaimCsvRow
-from factdb.services.claims_query import iter_claims
-from factdb.services.csv_export import csv_report_rows, sqlite_report_rows
+from factdb.services.claims.query import iter_claims
+from factdb.services.reporting.csv_export import csv_report_rows, sqlite_report_rows
 from tests.conftest import CliRun
 
 AWKWARD = [

@@ -15,9 +15,9 @@ from factdb.db import transaction
 from factdb.formats.csv_report import csv_cells
 from factdb.schemas.claims import ClaimFilter
 from factdb.schemas.rows import ClaimCsvRow
-from factdb.services.claims_query import iter_claims
-from factdb.services.csv_export import csv_report_rows
-from factdb.services.search import search_claims
+from factdb.services.claims.query import iter_claims
+from factdb.services.matching.search import search_claims
+from factdb.services.reporting.csv_export import csv_report_rows
 from tests.conftest import CliRun
 
 HOSTILE_QUERIES = [
@@ -82,7 +82,7 @@ def test_live_only_search_skips_deleted_claims_however_many(
 ) -> None:
     """`match`'s full-text leg ranks the index's best matches first and only then drops deleted
     claims; when those crowd out live ones it falls back to the plain query: same answers."""
-    from factdb.services import search
+    from factdb.services.matching import search
 
     query = "the quartet peace process in madrid"
 

@@ -819,7 +819,7 @@ def test_a_review_without_publisher_is_credited_to_its_reviewer(
 
 def test_unknown_reviewer_matches_the_importers() -> None:
     from factdb.formats.claimreview import UNKNOWN_REVIEWER
-    from factdb.services.importing import UNKNOWN_REVIEWER as IMPORTERS
+    from factdb.services.ingest.importing import UNKNOWN_REVIEWER as IMPORTERS
 
     assert UNKNOWN_REVIEWER == IMPORTERS
 

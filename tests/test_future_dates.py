@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from factdb.db import create_db_engine
-from factdb.services.report import _every_month
-from factdb.services.schema import SCHEMA_HEAD, downgrade, upgrade
+from factdb.services.admin.schema import SCHEMA_HEAD, downgrade, upgrade
+from factdb.services.reporting.report import _every_month
 from tests.conftest import CliRun
 
 FAR_FUTURE = "9999-12-31"

@@ -224,7 +224,7 @@ import sys
 from pathlib import Path
 from factdb.db import create_db_engine, transaction
 from factdb.schemas.claims import AppearanceCreate, ClaimCreate
-from factdb.services.claims import create_claim
+from factdb.services.claims.recording import create_claim
 
 engine = create_db_engine(sys.argv[1])
 stop = Path(sys.argv[2])

@@ -21,17 +21,17 @@ from factdb.errors import ConflictError
 from factdb.formats.match_queries import read_queries
 from factdb.formats.records import RawRecord
 from factdb.models import Claim, ClaimEmbedding
-from factdb.services.dedupe import (
+from factdb.services.ingest.importing import ImportOptions, import_records
+from factdb.services.matching.dedupe import (
     DuplicateCluster,
     DuplicateHit,
     claim_facts,
     differences,
     duplicate_clusters,
 )
-from factdb.services.embeddings import index_state, model_id
-from factdb.services.importing import ImportOptions, import_records
-from factdb.services.matching import merge_cluster, open_matcher
-from factdb.services.rerank import FEATURES, Candidate, Query, features, load_reranker
+from factdb.services.matching.matcher import merge_cluster, open_matcher
+from factdb.services.matching.rerank import FEATURES, Candidate, Query, features, load_reranker
+from factdb.services.vectors.embeddings import index_state, model_id
 from tests.conftest import REPO_ROOT, CliRun, PostgresServer
 
 FEVER = REPO_ROOT.parent / "shared" / "data" / "fever" / "fever_dev_5000_5399.json"
@@ -134,7 +134,7 @@ def test_same_answers_on_sqlite_and_postgresql(
     sqlite_url = f"sqlite:///{tmp_path / 'same.sqlite3'}"
     postgres_url = postgres_server.create_database(migrated=True)
     try:
-        from factdb.services.schema import upgrade
+        from factdb.services.admin.schema import upgrade
 
         engine = create_db_engine(sqlite_url)
         upgrade(engine=engine)
@@ -146,7 +146,7 @@ def test_same_answers_on_sqlite_and_postgresql(
             with Session(engine) as session:
                 matcher = open_matcher(session=session)
                 assert matcher.index is not None
-                from factdb.services.embeddings import encode
+                from factdb.services.vectors.embeddings import encode
 
                 nearest = matcher.index.nearest(encode(["Bananen sind radioaktiv"]), 5)[0]
                 answers.append([(claim_id, round(score, 5)) for claim_id, score in nearest])
@@ -189,7 +189,7 @@ def test_an_edit_is_reembedded(db_url: str, cli: CliRun) -> None:
 
 
 def _nearest(url: str, query: str, k: int = 5) -> list[tuple[int, float]]:
-    from factdb.services.embeddings import encode
+    from factdb.services.vectors.embeddings import encode
 
     engine = create_db_engine(url)
     try:
@@ -217,7 +217,7 @@ MORE_CLAIMS: list[tuple[str, str | None]] = [
 
 
 def test_vector_file_follows_the_database(db_url: str) -> None:
-    from factdb.services.vector_file import vector_dir
+    from factdb.services.vectors.vector_file import vector_dir
 
     add_claims(db_url, CLAIMS)
     first = _nearest(db_url, "Bananen sind radioaktiv")
@@ -258,7 +258,7 @@ def test_grouped_vectors_give_the_exact_answers(
 ) -> None:
     import shutil
 
-    from factdb.services import vector_file
+    from factdb.services.vectors import vector_file
 
     add_claims(db_url, [*CLAIMS, *MORE_CLAIMS])
     queries = ["Bananen sind radioaktiv", "The mayor closed the library", "A bank sold a park"]
@@ -291,7 +291,7 @@ def test_vector_file_keeps_claim_ids_sorted_and_is_made_again_when_old_or_damage
 
     import numpy as np
 
-    from factdb.services import vector_file
+    from factdb.services.vectors import vector_file
 
     add_claims(db_url, [*CLAIMS, *MORE_CLAIMS])
     monkeypatch.setattr(vector_file, "EXACT_ROWS", 4)  # grouped: rows not in claim-id order
@@ -339,8 +339,8 @@ def test_int8_scan_with_exact_rescoring_finds_what_the_float32_scan_finds(spread
     vector of the probed groups, also when thousands of vectors are nearly equal (0.001)."""
     import numpy as np
 
-    from factdb.services.embeddings import VectorIndex
-    from factdb.services.vector_file import _inverted_lists, quantise
+    from factdb.services.vectors.embeddings import VectorIndex
+    from factdb.services.vectors.vector_file import _inverted_lists, quantise
 
     rng = np.random.default_rng(7)
     bases = rng.normal(size=(40, 512))
@@ -379,7 +379,7 @@ def test_int8_scan_with_exact_rescoring_finds_what_the_float32_scan_finds(spread
 
     for k in (1, 10, 100):
         same(coded.nearest(queries, k), plain.nearest(queries, k + 1))
-    from factdb.services import vector_file
+    from factdb.services.vectors import vector_file
 
     # Probing every group, the int8 scan gives the exact search's answers.
     with pytest.MonkeyPatch.context() as patch:
@@ -441,7 +441,8 @@ def test_batch_mode_on_worker_processes_answers_as_one_process(
         "".join(json.dumps({"id": f"q{n}", "text": text}) + "\n" for n, text in enumerate(texts)),
         encoding="utf-8",
     )
-    from factdb.services import match_batch
+
+    from factdb.services.matching import batch as match_batch
 
     pools: list[int] = []
     real_pool = match_batch._worker_pool
@@ -465,7 +466,7 @@ def test_batch_mode_on_worker_processes_answers_as_one_process(
 
 def test_a_worker_that_cannot_open_the_database_says_so(db_url: str, tmp_path: Path) -> None:
     from factdb.errors import DatabaseError
-    from factdb.services.match_batch import answer_blocks
+    from factdb.services.matching.batch import answer_blocks
 
     add_claims(db_url, CLAIMS)
     broken = tmp_path / "not-a-database.sqlite3"
@@ -530,7 +531,7 @@ def test_batch_mode_uses_the_cores_for_a_file_and_one_process_for_a_stream(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from factdb.cli.discovery import _default_workers
-    from factdb.services.match_batch import MAX_WORKERS, available_cores
+    from factdb.services.matching.batch import MAX_WORKERS, available_cores
 
     queries = tmp_path / "queries.txt"
     queries.write_text("Bananas are radioactive\n", encoding="utf-8")

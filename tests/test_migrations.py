@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from factdb.db import create_db_engine, writer
 from factdb.models import Base, is_search_object
 from factdb.resources import migrations_dir
-from factdb.services.schema import (
+from factdb.services.admin.schema import (
     SCHEMA_HEAD,
     alembic_config,
     current_revision,

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from factdb.services import model_cache
+from factdb.services.vectors import model_cache
 from tests.conftest import REPO_ROOT
 
 SHARED = REPO_ROOT.parent / "shared" / "data"

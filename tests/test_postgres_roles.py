@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
-from factdb.services.schema import SCHEMA_HEAD
+from factdb.services.admin.schema import SCHEMA_HEAD
 from tests.conftest import REPO_ROOT, PostgresServer, make_cli
 from tests.test_tampering import direct_sql_is_recorded_or_refused
 

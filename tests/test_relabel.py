@@ -12,7 +12,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, InternalError, Operati
 
 from factdb.db import create_db_engine
 from factdb.ratings import RatingMapper
-from factdb.services.relabel import relabel_reviews
+from factdb.services.reviews.relabel import relabel_reviews
 from tests.conftest import CliRun
 
 ROWS = """text,rating_label,reviewer,review_url,reviewed_at

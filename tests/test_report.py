@@ -36,16 +36,16 @@ from factdb.schemas.report import (
 )
 from factdb.schemas.reviews import EvidenceCreate, ReviewCreate
 from factdb.schemas.sources import ClaimantCreate, SourceCreate
-from factdb.services.claims import add_appearance, create_claim
-from factdb.services.claims_query import iter_claims
-from factdb.services.report import (
+from factdb.services.claims.query import iter_claims
+from factdb.services.claims.recording import add_appearance, create_claim
+from factdb.services.claims.sources import create_source
+from factdb.services.reporting.report import (
     build_report,
     iter_report_claims,
     iter_report_sources,
     report_summary,
 )
-from factdb.services.reviews import add_review
-from factdb.services.sources import create_source
+from factdb.services.reviews.verdicts import add_review
 from tests.conftest import CliRun, make_cli
 from tests.report_data import (
     DELETED_CLAIM,

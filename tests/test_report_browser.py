@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from factdb.db import create_db_engine, transaction
-from factdb.services.schema import upgrade
+from factdb.services.admin.schema import upgrade
 from tests.conftest import REPO_ROOT, make_cli
 from tests.report_data import live_review_count, live_status_counts, seed_with_reviews
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from factdb.db import transaction
 from factdb.resources import seeds_dir
 from factdb.schemas.claims import ClaimFilter
-from factdb.services.claims_query import iter_claims
-from factdb.services.seeding import seed
+from factdb.services.claims.query import iter_claims
+from factdb.services.ingest.seeding import seed
 from tests.conftest import REPO_ROOT, CliRun
 
 SEED_FOLDER = REPO_ROOT / "seeds" / "sputnik-2023-12-29-middle-east-quartet"

@@ -13,11 +13,11 @@ from factdb.errors import ConflictError, DuplicateClaimError, NotFoundError, Quo
 from factdb.schemas.claims import AppearanceCreate, ClaimCreate, ClaimFilter
 from factdb.schemas.reviews import EvidenceCreate, ReviewCreate
 from factdb.schemas.sources import ClaimantCreate, SourceCreate
-from factdb.services.claims import add_appearance, create_claim, locate_quote
-from factdb.services.claims_query import get_claim, iter_claims
-from factdb.services.history import claim_history
-from factdb.services.reviews import add_review
-from factdb.services.sources import create_source, get_source
+from factdb.services.claims.history import claim_history
+from factdb.services.claims.query import get_claim, iter_claims
+from factdb.services.claims.recording import add_appearance, create_claim, locate_quote
+from factdb.services.claims.sources import create_source, get_source
+from factdb.services.reviews.verdicts import add_review
 
 ARTICLE = (
     "The minister said unemployment fell to 4.1% in March. Unemployment fell to 4.1% in March."
@@ -280,7 +280,7 @@ def test_show_reader_gives_what_the_orm_gives(session: Session) -> None:
     # ``show`` reads with plain SQL; the claim must come out as the ORM's relationships give it:
     # every field, the rows' order (undated reviews first, evidence by id), a deleted claim too.
     from factdb.models import Claim, ExternalId, Review
-    from factdb.services.claim_detail import read_claim
+    from factdb.services.claims.detail import read_claim
 
     claim_id = _claim(session, quote="unemployment fell to 4.1% in March")
     other = _source(session, url="https://other.example/x", text="Roe: unemployment fell")

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from factdb.schemas.claims import ClaimFilter
-from factdb.services.report import report_summary
+from factdb.services.reporting.report import report_summary
 from tests.conftest import REPO_ROOT, CliRun
 
 GOOGLE = REPO_ROOT / "tests" / "data" / "google_factcheck.json"

@@ -68,8 +68,8 @@ def add(
     """Record a claim with its source attribution; prints the new claim's id."""
     from factdb.config import current_actor
     from factdb.schemas.claims import ClaimCreate
-    from factdb.services.claims import create_claim
-    from factdb.services.matching import similar_to
+    from factdb.services.claims.recording import create_claim
+    from factdb.services.matching.matcher import similar_to
 
     claim_in = ClaimCreate.model_validate(
         {
@@ -132,7 +132,7 @@ def verify(
     """Add a review with its evidence; the newest review sets the claim's status."""
     from factdb.config import current_actor
     from factdb.schemas.reviews import ReviewCreate
-    from factdb.services.reviews import add_review
+    from factdb.services.reviews.verdicts import add_review
 
     links = [
         {"url": link, "stance": stance}
@@ -179,8 +179,8 @@ def list_claims(
 ) -> None:
     """List claims, oldest first, with optional filters."""
     from factdb.cli.render import claims_table
-    from factdb.services.claims_query import iter_claims
-    from factdb.services.export import ListingFormat, list_claims
+    from factdb.services.claims.query import iter_claims
+    from factdb.services.reporting.export import ListingFormat, list_claims
 
     selection = claim_filter(
         status=status,
@@ -214,7 +214,7 @@ def show(
 ) -> None:
     """Show a claim with its attributions and its reviews, oldest first."""
     from factdb.cli.render import claim_text
-    from factdb.services.claim_detail import read_claim
+    from factdb.services.claims.detail import read_claim
 
     with unit_of_work(ctx, write=False) as session:
         claim = read_claim(session=session, claim_id=claim_id)
@@ -234,7 +234,7 @@ def history(
     """Show everything that happened to a claim: creation, attributions, reviews."""
     from factdb.cli.render import history_table
     from factdb.formats.jsonlines import write_json_array
-    from factdb.services.history import claim_history
+    from factdb.services.claims.history import claim_history
 
     with unit_of_work(ctx, write=False) as session:
         entries = list(claim_history(session=session, claim_id=claim_id))
@@ -263,7 +263,7 @@ def appearance_add(
     """Record that a known claim appeared in another source; prints the appearance's span."""
     from factdb.config import current_actor
     from factdb.schemas.claims import AppearanceCreate
-    from factdb.services.claims import add_appearance
+    from factdb.services.claims.recording import add_appearance
 
     appearance_in = AppearanceCreate.model_validate(
         {"source": source, "quote": quote, "start": quote_start}
@@ -305,7 +305,7 @@ def edit(
     """Correct a claim; the history keeps the values before and after."""
     from factdb.config import current_actor
     from factdb.schemas.claims import ClaimUpdate
-    from factdb.services.editing import edit_claim
+    from factdb.services.claims.editing import edit_claim
 
     changes = ClaimUpdate.model_validate(
         {
@@ -340,7 +340,7 @@ def delete(
 ) -> None:
     """Hide a claim from listings and exports (a soft delete: it stays in the history)."""
     from factdb.config import current_actor
-    from factdb.services.editing import delete_claim
+    from factdb.services.claims.editing import delete_claim
 
     why = _validated_reason(reason)
     with unit_of_work(ctx) as session:
@@ -361,7 +361,7 @@ def restore(
 ) -> None:
     """Bring a deleted claim back."""
     from factdb.config import current_actor
-    from factdb.services.editing import restore_claim
+    from factdb.services.claims.editing import restore_claim
 
     why = _validated_reason(reason) if reason is not None else None
     with unit_of_work(ctx) as session:

@@ -82,7 +82,7 @@ class AppState:
 
             self._engine = create_db_engine(self.url)
         if check_schema:
-            from factdb.services.schema_check import ensure_current
+            from factdb.services.admin.schema_check import ensure_current
 
             ensure_current(engine=self._engine)
         return self._engine

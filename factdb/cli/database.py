@@ -23,7 +23,7 @@ def db_upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:
     """Upgrade the schema to a revision (default: the newest)."""
-    from factdb.services.schema import upgrade
+    from factdb.services.admin.schema import upgrade
 
     current = upgrade(engine=state(ctx).engine(check_schema=False), revision=revision)
     typer.echo(f"schema at revision {current}")
@@ -37,7 +37,7 @@ def db_downgrade(
 ) -> None:
     """Downgrade the schema to an older revision. Data in dropped tables is lost."""
     from factdb.db import mask_url
-    from factdb.services.schema import downgrade
+    from factdb.services.admin.schema import downgrade
 
     app_state = state(ctx)
     if not yes:
@@ -51,7 +51,7 @@ def db_downgrade(
 @db_app.command("current")
 def db_current(ctx: typer.Context) -> None:
     """Print the schema revision of the database."""
-    from factdb.services.schema import SCHEMA_HEAD, current_revision
+    from factdb.services.admin.schema import SCHEMA_HEAD, current_revision
 
     revision = current_revision(engine=state(ctx).engine(check_schema=False))
     suffix = " (head)" if revision == SCHEMA_HEAD else f" (factdb needs {SCHEMA_HEAD})"
@@ -66,7 +66,7 @@ def info(
 ) -> None:
     """Show the database in use (password masked), its schema revision and counts."""
     from factdb.cli.render import info_text
-    from factdb.services.info import database_info
+    from factdb.services.admin.info import database_info
 
     with unit_of_work(ctx, write=False) as session:
         details = database_info(session=session)
@@ -88,7 +88,7 @@ def seed(
     """Load the seed sources and claims; running it again adds nothing."""
     from factdb.config import current_actor
     from factdb.resources import seeds_dir
-    from factdb.services.seeding import seed as load_seeds
+    from factdb.services.ingest.seeding import seed as load_seeds
 
     with unit_of_work(ctx) as session:
         summary = load_seeds(
@@ -106,7 +106,7 @@ def backup(
     overwrite: Annotated[bool, typer.Option(help="Replace the file if it exists.")] = False,
 ) -> None:
     """Make a consistent copy of a SQLite database, even while others write to it."""
-    from factdb.services.maintenance import backup_sqlite
+    from factdb.services.admin.maintenance import backup_sqlite
 
     result = backup_sqlite(engine=state(ctx).engine(), target=target, overwrite=overwrite)
     typer.echo(f"backed up to {result.path} ({result.bytes:,} bytes)")

@@ -44,8 +44,8 @@ def search(
 ) -> None:
     """Full-text search over claim texts, best match first."""
     from factdb.cli.render import preview, print_table
-    from factdb.services.claims_query import get_claim
-    from factdb.services.search import search_claims
+    from factdb.services.claims.query import get_claim
+    from factdb.services.matching.search import search_claims
 
     selection = claim_filter(
         status=status, claimant=claimant, source=source, tag=tag, since=since, limit=None
@@ -119,7 +119,7 @@ def match(
     is the fusion's: 100 means the claim came first by every measure.
     """
     from factdb.errors import InvalidInputError
-    from factdb.services.matching import open_matcher
+    from factdb.services.matching.matcher import open_matcher
 
     if (text is None) == (queries is None):
         raise InvalidInputError("give either a TEXT to match or --queries FILE|-, not both")
@@ -165,7 +165,7 @@ def _default_workers(location: str) -> int:
     import os
     import stat
 
-    from factdb.services.match_batch import available_cores
+    from factdb.services.matching.batch import available_cores
 
     try:
         if location == "-":
@@ -211,7 +211,7 @@ def _answer_item(answer: Any) -> dict[str, Any]:
 
 
 def _print_single(matcher: Any, text: str, limit: int, min_score: float, form: MatchFormat) -> None:
-    from factdb.services.match_batch import answer_queries
+    from factdb.services.matching.batch import answer_queries
 
     [hits] = answer_queries(matcher=matcher, texts=[text], limit=limit, min_score=min_score)
     items = [_answer_item(answer) for answer in hits]
@@ -239,7 +239,7 @@ def _print_batch(
 ) -> None:
     from factdb.cli.render import preview, print_table
     from factdb.formats.match_queries import read_queries
-    from factdb.services.match_batch import answer_blocks
+    from factdb.services.matching.batch import answer_blocks
 
     label = "standard input" if name == "-" else name
     queries = read_queries(lines, name=label)
@@ -293,7 +293,7 @@ def index(
     with the same model and text are left alone. Safe to interrupt and run again.
     """
     from factdb.cli.progress import progress
-    from factdb.services.embeddings import index_claims, open_index, stale_claim_ids
+    from factdb.services.vectors.embeddings import index_claims, open_index, stale_claim_ids
 
     with unit_of_work(ctx) as session:
         wanted = stale_claim_ids(session=session, everything=rebuild)
@@ -357,9 +357,9 @@ def dedupe(
     from factdb.cli.render import preview, print_table
     from factdb.config import current_actor
     from factdb.errors import InvalidInputError
-    from factdb.services.dedupe import duplicate_clusters
-    from factdb.services.embeddings import index_state
-    from factdb.services.matching import merge_cluster
+    from factdb.services.matching.dedupe import duplicate_clusters
+    from factdb.services.matching.matcher import merge_cluster
+    from factdb.services.vectors.embeddings import index_state
 
     if merge and any_claimant:
         raise InvalidInputError("--merge never crosses claimants: drop --any-claimant to merge")
@@ -420,7 +420,7 @@ def stats(
 ) -> None:
     """Counts by status, claimant, source, language and month."""
     from factdb.cli.render import stats_text
-    from factdb.services.stats import claim_stats
+    from factdb.services.reporting.stats import claim_stats
 
     with unit_of_work(ctx, write=False) as session:
         figures = claim_stats(session=session)

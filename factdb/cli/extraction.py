@@ -272,8 +272,8 @@ def _known_claimants(ctx: typer.Context, candidates: list[ExtractedClaim]) -> li
     from sqlalchemy.orm import Session
 
     from factdb.db import create_db_engine, is_sqlite, sqlite_path
-    from factdb.services.extraction import resolve_claimants
-    from factdb.services.schema_check import SCHEMA_HEAD, stored_revision
+    from factdb.services.admin.schema_check import SCHEMA_HEAD, stored_revision
+    from factdb.services.ingest.extraction import resolve_claimants
 
     url = state(ctx).url
     if is_sqlite(url):
@@ -303,7 +303,7 @@ def _record(
 ) -> list[ExtractedClaim]:
     """Record the proposals; the candidates come back with their claimants as recorded."""
     from factdb.config import current_actor
-    from factdb.services.extraction import record_extraction, resolve_claimants
+    from factdb.services.ingest.extraction import record_extraction, resolve_claimants
 
     source_in = meta.source()
     if source_in is None:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from factdb.formats.csv_records import TableOptions
     from factdb.formats.mapped import MapOptions
     from factdb.formats.records import RawRecord
-    from factdb.services.importing import ImportSummary
+    from factdb.services.ingest.importing import ImportSummary
 
 ORGANIZATION_ENV = "FACTDB_ORGANIZATION"
 ORGANIZATION_URL_ENV = "FACTDB_ORGANIZATION_URL"
@@ -67,7 +67,7 @@ def export(
 ) -> None:
     """Export claims: a CSV report, the JSON Lines backup, or a ClaimReview feed; streamed."""
     from factdb.cli.progress import progress
-    from factdb.services.claims_query import count_claims
+    from factdb.services.claims.query import count_claims
 
     selection = claim_filter(
         status=status,
@@ -97,7 +97,7 @@ def export(
         with progress("Exporting", total) as tick:
             if output_format is ExportFormat.CSV:
                 # The report alone: the interchange formats' modules are not even loaded.
-                from factdb.services.csv_export import write_csv_report
+                from factdb.services.reporting.csv_export import write_csv_report
 
                 exported = write_csv_report(
                     session=session,
@@ -107,7 +107,7 @@ def export(
                     on_claim=tick,
                 )
             else:
-                from factdb.services.export import export_claims
+                from factdb.services.reporting.export import export_claims
 
                 result = export_claims(
                     session=session,
@@ -214,7 +214,7 @@ def import_files(
     from factdb.formats.jsonlines import write_json_line
     from factdb.ratings import RatingMapper
     from factdb.schemas.types import normalize_language
-    from factdb.services.importing import ImportOptions, import_records
+    from factdb.services.ingest.importing import ImportOptions, import_records
 
     if rejects is not None and on_error is not OnError.SKIP:
         raise InvalidInputError("--rejects needs --on-error skip")

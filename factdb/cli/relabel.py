@@ -28,7 +28,7 @@ def relabel(
     """
     from factdb.config import current_actor
     from factdb.ratings import RatingMapper
-    from factdb.services.relabel import relabel_reviews
+    from factdb.services.reviews.relabel import relabel_reviews
 
     mapper = RatingMapper.from_csv(rating_map) if rating_map else RatingMapper()
     with unit_of_work(ctx, commit=not dry_run) as session:

@@ -53,7 +53,7 @@ def report(
     include_deleted: DeletedOption = False,
 ) -> None:
     """Write a report to read: where the claims stand, their reviews, evidence and sources."""
-    from factdb.services.report import build_report
+    from factdb.services.reporting.report import build_report
 
     selection = claim_filter(
         status=status,

@@ -39,7 +39,7 @@ def source_add(
 ) -> None:
     """Record a source; prints its new id."""
     from factdb.schemas.sources import SourceCreate
-    from factdb.services.sources import create_source
+    from factdb.services.claims.sources import create_source
 
     source_in = SourceCreate.model_validate(
         {
@@ -86,7 +86,7 @@ def source_list(
     """List sources with the number of claims attributed to each."""
     from factdb.cli.render import sources_table
     from factdb.formats.jsonlines import write_json_array, write_jsonl
-    from factdb.services.sources import list_sources
+    from factdb.services.claims.sources import list_sources
 
     if output_format is ListFormat.CSV:
         raise InvalidInputError("source list has no csv format; use table, json or jsonl")
@@ -110,7 +110,7 @@ def source_show(
     text: Annotated[bool, typer.Option("--text", help="Print the source's full text.")] = False,
 ) -> None:
     """Show a source's details (or, with --text, its full text)."""
-    from factdb.services.sources import get_source, read_source
+    from factdb.services.claims.sources import get_source, read_source
 
     with unit_of_work(ctx, write=False) as session:
         source = get_source(session=session, ref=ref)

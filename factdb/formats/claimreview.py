@@ -457,8 +457,8 @@ def _claim_review(
     return node
 
 
-# The reviewer the importer stores when a source names none (services.importing's constant of the
-# same name; a test keeps them equal): never anybody's name.
+# The reviewer the importer stores when a source names none (the constant of the same name in
+# services.ingest.importing; a test keeps them equal): never anybody's name.
 UNKNOWN_REVIEWER = "unknown"
 
 

@@ -41,7 +41,7 @@ def ensure_current(*, engine: Engine, auto_upgrade_sqlite: bool = True) -> None:
     revision = stored_revision(engine=engine)
     if revision == SCHEMA_HEAD:
         return
-    from factdb.services.schema import known_revision, upgrade
+    from factdb.services.admin.schema import known_revision, upgrade
 
     if auto_upgrade_sqlite and is_sqlite(engine.url) and known_revision(revision):
         upgrade(engine=engine)

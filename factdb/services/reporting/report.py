@@ -39,7 +39,7 @@ from factdb.schemas.report import (
     StatusCount,
     VerdictMix,
 )
-from factdb.services.claims_query import filter_criteria
+from factdb.services.claims.query import filter_criteria
 
 PAGE_SIZE = 1_000
 SOURCE_PAGE_SIZE = 100

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from factdb.errors import DatabaseError
-from factdb.services.matching import Matcher, match_details, open_matcher
+from factdb.services.matching.matcher import Matcher, match_details, open_matcher
 
 if TYPE_CHECKING:
     # Loaded only when workers start: a single `match` does not pay for multiprocessing.

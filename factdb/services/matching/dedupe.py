@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 from factdb.errors import ConflictError
 from factdb.models import Claim
 from factdb.schemas.claims import ClaimFilter
-from factdb.services.claims_query import filter_criteria
-from factdb.services.embeddings import load_index
+from factdb.services.claims.query import filter_criteria
+from factdb.services.vectors.embeddings import load_index
 
 if TYPE_CHECKING:
     import numpy as np

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from factdb.db import schema_change
 from factdb.errors import DatabaseError, InvalidInputError
 from factdb.resources import migrations_dir
-from factdb.services.schema_check import SCHEMA_HEAD as SCHEMA_HEAD
+from factdb.services.admin.schema_check import SCHEMA_HEAD as SCHEMA_HEAD
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

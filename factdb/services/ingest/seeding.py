@@ -17,9 +17,9 @@ from factdb.schemas.claims import AppearanceCreate, ClaimCreate
 from factdb.schemas.seeds import SeedClaim, SeedClaims, SeedSource
 from factdb.schemas.sources import ClaimantCreate, SourceCreate
 from factdb.schemas.types import fingerprint
-from factdb.services.claimants import get_or_create_claimant
-from factdb.services.claims import create_claim
-from factdb.services.sources import create_source
+from factdb.services.claims.claimants import get_or_create_claimant
+from factdb.services.claims.recording import create_claim
+from factdb.services.claims.sources import create_source
 
 SeedModel = TypeVar("SeedModel", SeedSource, SeedClaims)
 

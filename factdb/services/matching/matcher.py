@@ -2,13 +2,13 @@
 
 ``match`` is hybrid. Three rankings of candidate claims are made: full-text relevance (BM25 on
 SQLite, ts_rank_cd on PostgreSQL) of the claim texts, the same over fact-check titles, and the
-cosine similarity of sentence embeddings (see factdb.services.embeddings). The union of their
+cosine similarity of sentence embeddings (see services.vectors.embeddings). The union of their
 candidates is then ordered: every candidate gets its place in each ranking (the cosine is exact
-for every candidate, not only those the vector search found) and the places are fused by weighted
-reciprocal rank. With the vector index, the first candidates of that fusion are reranked by a
-learned model (factdb.services.rerank) and the score is its estimate, 0-100, of the chance that
-the claim is the one the text is about; without it the score is the fusion on a 0-100 scale
-(100: first in every ranking).
+for every candidate, not only those the vector search found) and the places are fused by
+weighted reciprocal rank. With the vector index, the first candidates of that fusion are
+reranked by a learned model (services.matching.rerank) and the score is its estimate, 0-100, of
+the chance that the claim is the one the text is about; without it the score is the fusion on a
+0-100 scale (100: first in every ranking).
 
 The weights, the rank constant and the reranker were fitted on the train split of CLEF 2020
 CheckThat! Task 2 (benchmarks/checkthat_eval.py, benchmarks/train_match_reranker.py); the dev
@@ -27,13 +27,26 @@ from sqlalchemy import ColumnElement, Select, column, func, literal_column, sele
 from sqlalchemy.orm import Session
 
 from factdb.models import NEWEST_REVIEW_FIRST, Appearance, Claim, Claimant, Review, utcnow
-from factdb.services.embeddings import IndexState, VectorIndex, encode, index_state, open_index
-from factdb.services.rerank import Candidate, Query, Reranker, features, fold, load_reranker
-from factdb.services.search import cache_for_many_searches, query_words, search_claims
+from factdb.services.matching.rerank import (
+    Candidate,
+    Query,
+    Reranker,
+    features,
+    fold,
+    load_reranker,
+)
+from factdb.services.matching.search import cache_for_many_searches, query_words, search_claims
+from factdb.services.vectors.embeddings import (
+    IndexState,
+    VectorIndex,
+    encode,
+    index_state,
+    open_index,
+)
 
 if TYPE_CHECKING:
-    from factdb.services.dedupe import DuplicateCluster
-    from factdb.services.embeddings import Matrix
+    from factdb.services.matching.dedupe import DuplicateCluster
+    from factdb.services.vectors.embeddings import Matrix
 
 # Merging, the near-duplicate warning and their imports (pydantic schemas, history, rapidfuzz)
 # are loaded only by the commands that use them: `match` starts without them.
@@ -487,9 +500,9 @@ def merge_cluster(*, session: Session, cluster: DuplicateCluster, actor: str) ->
     soft-deleted with a pointer to it. Their reviews stay where they are (reviews are
     append-only); the history of both sides says what happened. Never across claimants."""
     from factdb.domain import HistoryAction
-    from factdb.services.claim_rows import lock_claim_for_change
-    from factdb.services.dedupe import check_same_claimant
-    from factdb.services.history import record_history
+    from factdb.services.claims.history import record_history
+    from factdb.services.claims.rows import lock_claim_for_change
+    from factdb.services.matching.dedupe import check_same_claimant
 
     keep = lock_claim_for_change(session=session, claim_id=cluster.keep.claim_id)
     merged: list[int] = []

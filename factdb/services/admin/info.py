@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from factdb.db import mask_url
 from factdb.models import Appearance, Base, Claim, Claimant, Review, Source
 from factdb.schemas.info import DatabaseInfo
-from factdb.services.schema_check import SCHEMA_HEAD, stored_revision
+from factdb.services.admin.schema_check import SCHEMA_HEAD, stored_revision
 
 _COUNTED: dict[str, type[Base]] = {
     "claims": Claim,

@@ -12,8 +12,8 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from factdb.errors import NotFoundError
 from factdb.models import Appearance, Claim, Claimant, ClaimTag, Review
 from factdb.schemas.claims import ClaimFilter, ClaimRead
-from factdb.services.claimants import name_key
-from factdb.services.sources import get_source
+from factdb.services.claims.claimants import name_key
+from factdb.services.claims.sources import get_source
 
 PAGE_SIZE = 500
 

@@ -11,11 +11,11 @@ from factdb.errors import ConflictError, DuplicateClaimError
 from factdb.models import Claim, ClaimTag, utcnow
 from factdb.schemas.claims import ClaimUpdate
 from factdb.schemas.types import fingerprint
-from factdb.services.claim_rows import get_claim_row, lock_claim_for_change
-from factdb.services.claimants import get_or_create_claimant
-from factdb.services.claims import find_duplicate, lock_claim_texts
-from factdb.services.embeddings import index_claims
-from factdb.services.history import record_history
+from factdb.services.claims.claimants import get_or_create_claimant
+from factdb.services.claims.history import record_history
+from factdb.services.claims.recording import find_duplicate, lock_claim_texts
+from factdb.services.claims.rows import get_claim_row, lock_claim_for_change
+from factdb.services.vectors.embeddings import index_claims
 
 
 def edit_claim(

@@ -23,7 +23,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from factdb.services.search import query_words
+from factdb.services.matching.search import query_words
 
 MODEL_FILE = Path(__file__).resolve().parent / "match_reranker.json"
 # The reciprocal-rank features use the fusion's constant (a candidate first in a ranking: 1/3).

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from factdb.config import cache_dir
-from factdb.services.vector_file import replace_dir
+from factdb.services.vectors.vector_file import replace_dir
 
 if TYPE_CHECKING:
     import numpy as np

@@ -23,8 +23,8 @@ from factdb.schemas.interchange import (
     ExportedReview,
     ExportedSource,
 )
-from factdb.services.claims_query import iter_claim_rows, iter_claims
-from factdb.services.csv_export import write_csv_report
+from factdb.services.claims.query import iter_claim_rows, iter_claims
+from factdb.services.reporting.csv_export import write_csv_report
 
 
 class ListingFormat(StrEnum):

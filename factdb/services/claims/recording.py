@@ -12,11 +12,11 @@ from factdb.errors import ConflictError, DuplicateClaimError, QuoteNotFoundError
 from factdb.models import Appearance, Claim, ClaimTag, Source, utcnow
 from factdb.schemas.claims import AppearanceCreate, ClaimCreate
 from factdb.schemas.types import fingerprint
-from factdb.services.claim_rows import lock_claim_for_change
-from factdb.services.claimants import get_or_create_claimant
-from factdb.services.embeddings import index_claims
-from factdb.services.history import record_history
-from factdb.services.sources import get_or_create_source
+from factdb.services.claims.claimants import get_or_create_claimant
+from factdb.services.claims.history import record_history
+from factdb.services.claims.rows import lock_claim_for_change
+from factdb.services.claims.sources import get_or_create_source
+from factdb.services.vectors.embeddings import index_claims
 
 # Whether a text is new is decided by reading, then inserting. On PostgreSQL two writers could both
 # read "new"; so every writer that makes that decision (add, a text edit, an import) first takes

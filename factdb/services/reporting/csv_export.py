@@ -44,7 +44,7 @@ from factdb.models import (
 from factdb.schemas.claims import ClaimFilter
 from factdb.schemas.rows import EVIDENCE_SEPARATOR, EXTERNAL_ID_SEPARATOR, external_id_cell
 from factdb.schemas.types import TAG_SEPARATOR
-from factdb.services.claims_query import filter_criteria
+from factdb.services.claims.query import filter_criteria
 
 PAGE_SIZE = 5_000
 # Rows fetched from the driver at a time by the one-statement report.

@@ -52,7 +52,7 @@ def search_claims(
         # Live claims only: `match` needs no more, and starts without the filter's schemas.
         criteria: list[ColumnElement[bool]] = [Claim.deleted_at.is_(None)]
     else:
-        from factdb.services.claims_query import filter_criteria
+        from factdb.services.claims.query import filter_criteria
 
         criteria = filter_criteria(session, claim_filter)
     if session.get_bind().dialect.name == "postgresql":

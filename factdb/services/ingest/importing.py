@@ -52,9 +52,9 @@ from factdb.models import (
 from factdb.ratings import RatingMapper
 from factdb.schemas.interchange import AppearanceRecord, ClaimRecord, RejectedRecord, ReviewRecord
 from factdb.schemas.types import fingerprint, sha256_text
-from factdb.services.bulk import BulkWriter, DeferredMaintenance
-from factdb.services.claimants import name_key
-from factdb.services.claims import locate_quote, lock_claim_texts
+from factdb.services.claims.claimants import name_key
+from factdb.services.claims.recording import locate_quote, lock_claim_texts
+from factdb.services.ingest.bulk import BulkWriter, DeferredMaintenance
 
 UNKNOWN_REVIEWER = "unknown"
 TOP_UNMAPPED_LABELS = 10
@@ -214,7 +214,7 @@ class _BatchImporter:
         self._refresh_statuses(touched)
         self._record_history(targets)
         if self.options.index_embeddings:
-            from factdb.services.embeddings import index_claims
+            from factdb.services.vectors.embeddings import index_claims
 
             claim_ids = sorted({target.claim_id for target in targets.values()})
             index_claims(session=self.session, claim_ids=claim_ids)

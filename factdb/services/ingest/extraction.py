@@ -20,9 +20,9 @@ from factdb.schemas.claims import AppearanceCreate, ClaimCreate
 from factdb.schemas.extraction import ClaimProposal, ExtractedClaim, ExtractionSummary
 from factdb.schemas.sources import ClaimantCreate, SourceCreate
 from factdb.schemas.types import fingerprint, sha256_text
-from factdb.services.claimants import find_claimant, name_key
-from factdb.services.claims import add_appearance, create_claim
-from factdb.services.sources import create_source
+from factdb.services.claims.claimants import find_claimant, name_key
+from factdb.services.claims.recording import add_appearance, create_claim
+from factdb.services.claims.sources import create_source
 
 # A desk often records a body with the place it speaks for ("Police in Leeds", "Local
 # authorities in Gaza") while an article says only "police" or "local authorities". Such a bare

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 from factdb.domain import HistoryAction, Status, StatusBasis
 from factdb.models import NEWEST_REVIEW_FIRST, Claim, Evidence, Review, utcnow
 from factdb.schemas.reviews import ReviewCreate
-from factdb.services.claim_rows import lock_claim_for_change
-from factdb.services.embeddings import index_claims
-from factdb.services.history import record_history
+from factdb.services.claims.history import record_history
+from factdb.services.claims.rows import lock_claim_for_change
+from factdb.services.vectors.embeddings import index_claims
 
 
 def add_review(*, session: Session, claim_id: int, review_in: ReviewCreate) -> Review:

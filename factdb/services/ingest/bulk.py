@@ -189,7 +189,7 @@ class DeferredMaintenance:
         self.active = False
 
     def begin(self) -> None:
-        from factdb.services.counts import POSTGRES_SUSPEND, SQLITE_COUNT_TRIGGERS
+        from factdb.services.claims.counts import POSTGRES_SUSPEND, SQLITE_COUNT_TRIGGERS
 
         execute = self.connection.exec_driver_sql
         self.started = True
@@ -238,7 +238,7 @@ class DeferredMaintenance:
         """Bring everything up to date and restore the triggers and indexes (before commit)."""
         if not self.active:
             return
-        from factdb.services.counts import POSTGRES_RESUME, recount
+        from factdb.services.claims.counts import POSTGRES_RESUME, recount
 
         execute = self.connection.exec_driver_sql
         if self.dialect == "sqlite":

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from factdb.domain import HistoryAction
 from factdb.models import HistoryEntry
 from factdb.schemas.history import HistoryEntryRead
-from factdb.services.claim_rows import get_claim_row
+from factdb.services.claims.rows import get_claim_row
 
 
 def record_history(
