@@ -50,8 +50,8 @@ def resolve_database_url(value: str | None) -> str:
         from factdb.errors import InvalidInputError
 
         raise InvalidInputError(
-            "--db is empty: give a file path or a database URL, or leave the option out for "
-            "the default database"
+            "the database is given as empty text: give a file path or a database URL, or none "
+            "for the default database"
         )
     raw = value or os.environ.get(DB_ENV) or ""
     if not raw.strip():

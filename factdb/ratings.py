@@ -2,8 +2,8 @@
 
 Every organisation publishes its verdicts in its own words and language, and Google's API even
 returns whole sentences or truncated HTML. factdb keeps the label exactly as published and stores
-next to it the normalised status and *how* that status was reached (`RatingBasis`), so that a
-doubtful mapping can be found and corrected later.
+next to it the normalised status and *how* that status was reached (`StatusBasis`, which the
+ratings never set to `given`), so that a doubtful mapping can be found and corrected later.
 
 Resolution order in `RatingMapper.map`, most trusted first:
 
@@ -39,29 +39,19 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
-from factdb.domain import Status
+from factdb.domain import Status, StatusBasis
 from factdb.errors import InvalidInputError
-
-
-class RatingBasis(StrEnum):
-    """How a status was reached; stored next to the original label."""
-
-    CUSTOM = "custom"  # from a user-supplied --rating-map
-    LABEL = "label"  # from the built-in label table (whole label or its leading verdict)
-    RATING = "rating"  # from the numeric rating (ratingValue within worst..best)
-    UNMAPPED = "unmapped"  # nothing matched: Status.OTHER, label kept
 
 
 class RatingMatch(NamedTuple):
     """The status a rating maps to, and which rule decided it."""
 
     status: Status
-    basis: RatingBasis
+    basis: StatusBasis
 
 
 # --- Normalisation ---------------------------------------------------------------------------
@@ -602,9 +592,9 @@ def combine_verdicts(parts: Iterable[RatingMatch]) -> RatingMatch:
     """
     matches = list(parts)
     basis = (
-        RatingBasis.CUSTOM
-        if any(m.basis is RatingBasis.CUSTOM for m in matches)
-        else RatingBasis.LABEL
+        StatusBasis.CUSTOM
+        if any(m.basis is StatusBasis.CUSTOM for m in matches)
+        else StatusBasis.LABEL
     )
     statuses = {m.status for m in matches}
     if len(statuses) > 1 and statuses - _NOT_VERDICTS:
@@ -742,14 +732,14 @@ class RatingMapper:
         number = _status_from_number(rating_value, best_rating, worst_rating)
         if match is None:
             if number is not None:
-                return RatingMatch(number, RatingBasis.RATING)
-            return RatingMatch(Status.OTHER, RatingBasis.UNMAPPED)
+                return RatingMatch(number, StatusBasis.RATING)
+            return RatingMatch(Status.OTHER, StatusBasis.UNMAPPED)
         if (
-            match.basis is RatingBasis.LABEL
+            match.basis is StatusBasis.LABEL
             and number is not None
             and _number_refines(label_status=match.status, number_status=number)
         ):
-            return RatingMatch(number, RatingBasis.RATING)
+            return RatingMatch(number, StatusBasis.RATING)
         return match
 
     def _resolve(self, key: str) -> RatingMatch | None:
@@ -854,11 +844,11 @@ class RatingMapper:
         """One normalised key: the user's map first, then the publisher's scale, then the
         built-in table."""
         if key in self._overrides:
-            return RatingMatch(self._overrides[key], RatingBasis.CUSTOM)
+            return RatingMatch(self._overrides[key], StatusBasis.CUSTOM)
         if key in self._scale:
-            return RatingMatch(self._scale[key], RatingBasis.LABEL)
+            return RatingMatch(self._scale[key], StatusBasis.LABEL)
         if key in BUILTIN_LABELS:
-            return RatingMatch(BUILTIN_LABELS[key], RatingBasis.LABEL)
+            return RatingMatch(BUILTIN_LABELS[key], StatusBasis.LABEL)
         return None
 
 

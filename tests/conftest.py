@@ -8,84 +8,36 @@ failure: in CI a skipped dialect would hide a broken one.
 from __future__ import annotations
 
 import os
-import shutil
-import uuid
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
 
-from factdb.cli.app import app
 from factdb.db import create_db_engine, transaction
-from factdb.models import (
-    Appearance,
-    Base,
-    Claim,
-    Claimant,
-    ClaimTag,
-    Evidence,
-    ExternalId,
-    HistoryEntry,
-    Review,
-    Source,
-)
 from factdb.services.admin.schema import upgrade
-
-POSTGRES_URL_ENV = "FACTDB_TEST_POSTGRES_URL"
-REQUIRE_POSTGRES_ENV = "FACTDB_REQUIRE_POSTGRES"
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-TEMPLATE_PREFIX = "factdb_test_template_"
-DIALECTS = ("sqlite", "postgresql")
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def _admin_url() -> str:
-    return os.environ.get(POSTGRES_URL_ENV, DEFAULT_POSTGRES_URL)
-
-
-def _postgres_unavailable_reason() -> str | None:
-    try:
-        engine = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-        return f"PostgreSQL is not reachable ({first_line})"
-    return None
-
-
-@dataclass
-class PostgresServer:
-    admin: Engine
-    template: str | None = None
-
-    def create_database(self, *, migrated: bool) -> str:
-        name = f"factdb_test_{uuid.uuid4().hex[:16]}"
-        template = f" TEMPLATE {self.template}" if migrated and self.template else ""
-        with self.admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name}{template}"))
-        return make_url(_admin_url()).set(database=name).render_as_string(hide_password=False)
-
-    def drop_database(self, url: str) -> None:
-        name = make_url(url).database
-        with self.admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+from tests.helpers.cli import CliRun, make_cli
+from tests.helpers.databases import (
+    DIALECTS,
+    REQUIRE_POSTGRES_ENV,
+    PostgresServer,
+    admin_url,
+    fresh_url,
+    postgres_unavailable_reason,
+    row_counts,
+)
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    reason = _postgres_unavailable_reason()
+    reason = postgres_unavailable_reason()
     if reason is not None:
         if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
             pytest.fail(f"{reason}, and {REQUIRE_POSTGRES_ENV}=1 forbids skipping", pytrace=False)
         pytest.skip(reason)
-    server = PostgresServer(admin=create_engine(_admin_url(), isolation_level="AUTOCOMMIT"))
+    server = PostgresServer(admin=create_engine(admin_url(), isolation_level="AUTOCOMMIT"))
     # Migrate once into a template; each test then copies it, which is much faster than
     # running every migration again.
     template_url = server.create_database(migrated=False)
@@ -113,32 +65,16 @@ def dialect(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def _fresh_url(
-    request: pytest.FixtureRequest, dialect: str, tmp_path: Path, migrated: bool
-) -> Iterator[str]:
-    if dialect == "sqlite":
-        database = tmp_path / "factdb-test.sqlite3"
-        if migrated:
-            template: Path = request.getfixturevalue("sqlite_template")
-            shutil.copyfile(template, database)
-        yield f"sqlite:///{database}"
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    url = server.create_database(migrated=migrated)
-    yield url
-    server.drop_database(url)
-
-
 @pytest.fixture
 def db_url(request: pytest.FixtureRequest, dialect: str, tmp_path: Path) -> Iterator[str]:
     """A fresh database at the newest schema revision."""
-    yield from _fresh_url(request, dialect, tmp_path, migrated=True)
+    yield from fresh_url(request, dialect, tmp_path, migrated=True)
 
 
 @pytest.fixture
 def empty_db_url(request: pytest.FixtureRequest, dialect: str, tmp_path: Path) -> Iterator[str]:
     """A fresh database with no schema at all."""
-    yield from _fresh_url(request, dialect, tmp_path, migrated=False)
+    yield from fresh_url(request, dialect, tmp_path, migrated=False)
 
 
 @pytest.fixture
@@ -173,49 +109,10 @@ def isolated_environment(
     monkeypatch.delenv("FACTDB_DEBUG", raising=False)
 
 
-CliRun = Callable[..., Result]
-
-
 @pytest.fixture
 def cli(db_url: str) -> CliRun:
     """Run ``factdb --db <the test database> ARGS…`` and return the result."""
     return make_cli(db_url)
-
-
-def make_cli(db_url: str | None) -> CliRun:
-    runner = CliRunner()
-
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
-        prefix: Sequence[str] = ("--db", db_url) if db_url is not None else ()
-        return runner.invoke(app, [*prefix, *args], input=input, env=env)
-
-    return run
-
-
-COUNTED_MODELS: tuple[type[Base], ...] = (
-    Source,
-    Claimant,
-    Claim,
-    ClaimTag,
-    Appearance,
-    Review,
-    Evidence,
-    ExternalId,
-    HistoryEntry,
-)
-
-
-def row_counts(url: str) -> dict[str, int]:
-    """How many rows each table holds: the witness that a failed command changed nothing."""
-    engine = create_db_engine(url)
-    try:
-        with Session(engine) as session:
-            return {
-                model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
-                for model in COUNTED_MODELS
-            }
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture

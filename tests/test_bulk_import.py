@@ -25,7 +25,8 @@ from factdb.models import Base
 from factdb.services.claims.counts import counts, recount
 from factdb.services.ingest.importing import ImportOptions, import_records
 from factdb.services.reporting.stats import claim_stats
-from tests.conftest import CliRun, _fresh_url, make_cli
+from tests.helpers.cli import CliRun, make_cli
+from tests.helpers.databases import fresh_url
 
 TIMESTAMPS = {"created_at", "updated_at", "at", "embedded_at"}
 SOURCE_TEXT = "The mayor said that crime fell by 12% last year, which the figures do not show."
@@ -36,7 +37,7 @@ WORDS = ("crime", "mayor", "record", "bananas", "velho", "titulo")
 def other_db_url(request: pytest.FixtureRequest, dialect: str, tmp_path: Path) -> Iterator[str]:
     folder = tmp_path / "other"
     folder.mkdir()
-    yield from _fresh_url(request, dialect, folder, migrated=True)
+    yield from fresh_url(request, dialect, folder, migrated=True)
 
 
 def _record(number: int, **extra: Any) -> RawRecord:

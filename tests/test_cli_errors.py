@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliRun
+from factdb.cli.errors import phrase, with_hints
+from factdb.errors import Action, Hint, Setting
+from tests.helpers.cli import CliRun
 
 
 @pytest.fixture
@@ -141,7 +143,7 @@ def test_failed_export_leaves_no_file(seeded: CliRun, tmp_path: Path) -> None:
 
 
 def test_unreachable_server_is_one_clear_line(tmp_path: Path) -> None:
-    from tests.conftest import make_cli
+    from tests.helpers.cli import make_cli
 
     cli = make_cli("postgresql://desk:s3cret-pw@127.0.0.1:1/factdb")
     result = cli("list")
@@ -152,8 +154,50 @@ def test_unreachable_server_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_unsupported_database_scheme() -> None:
-    from tests.conftest import make_cli
+    from tests.helpers.cli import make_cli
 
     result = make_cli("mysql://root@localhost/db")("list")
     assert result.exit_code == 2
     assert "unsupported database URL scheme" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "action", [action for action in Action if action is not Action.GIVE_SETTING]
+)
+def test_every_action_a_hint_asks_for_is_a_command(action: Action) -> None:
+    worded = phrase(Hint.about_claim(action, 7))
+    assert "`factdb " in worded
+    if action is not Action.UPGRADE_SCHEMA:
+        assert " 7" in worded
+
+
+@pytest.mark.parametrize("setting", list(Setting))
+def test_every_setting_a_hint_names_is_an_option(setting: Setting) -> None:
+    worded = phrase(Hint.give(setting, "x=1"))
+    assert worded.startswith(("give --", "pass --")), worded
+
+
+def test_hints_follow_the_message_as_alternatives() -> None:
+    hints = (Hint.about_claim(Action.ADD_APPEARANCE, 3), Hint.give(Setting.ALLOW_DUPLICATE))
+    assert with_hints("claim 3 already has this text", hints) == (
+        "claim 3 already has this text; add this source to it with "
+        "`factdb appearance add 3 --source …`, or pass --allow-duplicate"
+    )
+    assert with_hints("no hint", ()) == "no hint"
+    assert phrase(Hint.give(Setting.QUOTE, '"')) == "give --quote (e.g. --quote '\"')"
+
+
+def test_a_deleted_claim_says_how_to_restore_it(seeded: CliRun) -> None:
+    assert seeded("delete", "1", "--reason", "test").exit_code == 0
+    result = seeded("verify", "1", "--status", "true")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: claim 1 is deleted; restore it first with `factdb restore 1`\n"
+
+
+def test_a_file_of_unknown_format_names_the_option(cli: CliRun, tmp_path: Path) -> None:
+    path = tmp_path / "claims.data"
+    path.write_text("something\n", encoding="utf-8")
+    result = cli("import", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: claims.data: cannot tell its format (csv, tsv")
+    assert result.stderr.rstrip().endswith("; give --format")

@@ -9,7 +9,7 @@ import os
 import stat
 from pathlib import Path
 
-from tests.conftest import CliRun
+from tests.helpers.cli import CliRun
 
 
 def _add_claim(cli: CliRun, article_file: Path) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from factdb.db import create_db_engine
 from factdb.models import Claim, ClaimTag, HistoryEntry, Review
-from tests.conftest import CliRun
+from tests.helpers.cli import CliRun
 
 WORKERS = 8
 OPERATIONS_PER_WORKER = 100

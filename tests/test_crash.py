@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from factdb.db import create_db_engine, is_sqlite, sqlite_path
 from factdb.models import Appearance, Claim, HistoryEntry, Review
-from tests.conftest import REPO_ROOT
+from tests.helpers.paths import REPO_ROOT
 
 RECORDS = 100_000
 STARTUP_TIMEOUT = 60.0

@@ -2,7 +2,8 @@
 
 SQLite writes the report with one statement that spells out every cell, neutralises formulas and
 quotes as ``csv.writer`` does; the other path assembles cells in Python. Both are compared with
-``ClaimCsvRow.from_claim`` (the schema's own rows) on data chosen to hit every rule.
+the oracle of ``tests/helpers/csv_oracle.py`` (cells worked out claim by claim from the read
+schema) on data chosen to hit every rule.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from sqlalchemy import Engine
 
 from factdb.db import transaction
 from factdb.domain import Status
-from factdb.formats.csv_report import csv_cells, neutralized
+from factdb.formats.csv_report import neutralized
 from factdb.schemas.claims import ClaimFilter
-from factdb.schemas.rows import CSV_COLUMNS, ClaimCsvRow
+from factdb.schemas.rows import CSV_COLUMNS
 from factdb.services.claims.query import iter_claims
 from factdb.services.reporting.csv_export import csv_report_rows, sqlite_report_rows
-from tests.conftest import CliRun
+from tests.helpers.cli import CliRun
+from tests.helpers.csv_oracle import expected_csv_cells
 
 AWKWARD = [
     '=HYPERLINK("http://evil.example","x")',
@@ -121,7 +123,7 @@ def _written(rows: Iterable[Sequence[object]]) -> str:
 def _oracle(engine: Engine, claim_filter: ClaimFilter, neutralize: bool) -> str:
     with transaction(engine, write=False) as session:
         rows = [
-            csv_cells(ClaimCsvRow.from_claim(claim))
+            expected_csv_cells(claim)
             for claim in iter_claims(session=session, claim_filter=claim_filter)
         ]
     return _written(neutralized(rows) if neutralize else rows)

@@ -14,7 +14,8 @@ import pytest
 
 from factdb.cli.errors import _one_line
 from factdb.db import mask_url
-from tests.conftest import REPO_ROOT, CliRun, make_cli
+from tests.helpers.cli import CliRun, make_cli
+from tests.helpers.paths import REPO_ROOT
 
 SECRET = "s3cr3t"
 BAD_URLS = {

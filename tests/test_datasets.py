@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from factdb.schemas.types import fingerprint
-from tests.conftest import REPO_ROOT, CliRun
+from tests.helpers.cli import CliRun
+from tests.helpers.paths import REPO_ROOT
 
 DATASETS = REPO_ROOT / "tests" / "data" / "datasets"
 FEVER = REPO_ROOT.parent / "shared" / "data" / "fever" / "fever_dev_5000_5399.json"

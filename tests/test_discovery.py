@@ -12,13 +12,12 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from factdb.db import transaction
-from factdb.formats.csv_report import csv_cells
 from factdb.schemas.claims import ClaimFilter
-from factdb.schemas.rows import ClaimCsvRow
 from factdb.services.claims.query import iter_claims
 from factdb.services.matching.search import search_claims
 from factdb.services.reporting.csv_export import csv_report_rows
-from tests.conftest import CliRun
+from tests.helpers.cli import CliRun
+from tests.helpers.csv_oracle import expected_csv_cells
 
 HOSTILE_QUERIES = [
     '"unbalanced (quote OR',
@@ -194,7 +193,7 @@ def test_fast_csv_rows_equal_the_schema_rows(cli: CliRun, engine: Engine, tmp_pa
     cli("add", "No source text here", "--source", "https://bare.example/", "--tag", "z")
     with transaction(engine, write=False) as session:
         expected = [
-            csv_cells(ClaimCsvRow.from_claim(claim))
+            expected_csv_cells(claim)
             for claim in iter_claims(session=session, claim_filter=ClaimFilter())
         ]
         fast = list(csv_report_rows(session=session, claim_filter=ClaimFilter(), page_size=7))

@@ -10,7 +10,7 @@ from typer.main import get_command
 from factdb.cli.app import app
 from factdb.domain import Status
 from factdb.schemas.rows import CSV_COLUMNS
-from tests.conftest import REPO_ROOT
+from tests.helpers.paths import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -13,7 +13,7 @@ from factdb.resources import seeds_dir
 from factdb.schemas.sources import ClaimantCreate
 from factdb.services.claims.claimants import get_or_create_claimant
 from factdb.services.ingest.extraction import match_claimant
-from tests.conftest import CliRun, make_cli
+from tests.helpers.cli import CliRun, make_cli
 
 SEED = seeds_dir() / "sputnik-2023-12-29-middle-east-quartet"
 URL = "https://news.example/budget"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPO_ROOT
+from tests.helpers.paths import REPO_ROOT
 
 # The evaluation code lives with the benchmarks, outside the package.
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import text
 
 from factdb.db import create_db_engine
-from factdb.services.admin.schema import SCHEMA_HEAD, downgrade, upgrade
+from factdb.services.admin.schema import downgrade, schema_head, upgrade
 from factdb.services.reporting.report import _every_month
-from tests.conftest import CliRun
+from tests.helpers.cli import CliRun
 
 FAR_FUTURE = "9999-12-31"
 
@@ -76,7 +76,7 @@ def test_report_with_a_review_dated_9999_already_stored(
                     f"'{FAR_FUTURE} 00:00:00', '2024-01-01 00:00:00')"
                 )
             )
-        assert upgrade(engine=engine) == SCHEMA_HEAD
+        assert upgrade(engine=engine) == schema_head()
     finally:
         engine.dispose()
     started = time.monotonic()

@@ -44,7 +44,7 @@ from factdb.schemas.types import (
     fingerprint,
     normalize_url,
 )
-from tests.conftest import CliRun
+from tests.helpers.cli import CliRun
 
 Counts = Callable[[], dict[str, int]]
 

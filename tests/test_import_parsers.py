@@ -11,7 +11,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from factdb.errors import ImportFormatError
+from factdb.errors import Hint, ImportFormatError, Setting
 from factdb.formats.csv_records import TableOptions, read_csv
 from factdb.formats.dates import DateProblem, read_date_text
 from factdb.formats.json_records import member_values, read_json
@@ -153,8 +153,9 @@ def test_rfc_2822_keeps_its_offset(day: date) -> None:
 @given(days)
 def test_numeric_dates_without_the_year_first_need_a_format(day: date) -> None:
     for form in (f"{day.day}/{day.month}/{day.year}", f"{day.day:02d}-{day.month:02d}-{day.year}"):
-        with pytest.raises(DateProblem, match="--date-format"):
+        with pytest.raises(DateProblem) as raised:
             read_date_text(form)
+        assert raised.value.hints == (Hint.give(Setting.DATE_FORMAT, "%d/%m/%Y"),)
     told = read_date_text(f"{day.day}/{day.month}/{day.year}", date_format="%d/%m/%Y")
     assert told.startswith(day.isoformat())
 
@@ -167,4 +168,4 @@ def test_incomplete_or_unknown_dates_are_refused_with_their_value(text: str) -> 
     with pytest.raises(DateProblem) as raised:
         read_date_text(text)
     assert repr(text) in str(raised.value)
-    assert "--date-format" in str(raised.value)
+    assert raised.value.hints == (Hint.give(Setting.DATE_FORMAT, "%d/%m/%Y"),)

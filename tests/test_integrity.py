@@ -18,7 +18,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, InternalError, Operati
 
 from factdb.db import create_db_engine
 from factdb.formats.csv_report import neutralize_cell, restore_cell
-from tests.conftest import CliRun, make_cli
+from tests.helpers.cli import CliRun, make_cli
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT, CliRun, PostgresServer, make_cli
+from tests.helpers.cli import CliRun, make_cli
+from tests.helpers.databases import PostgresServer
+from tests.helpers.paths import REPO_ROOT
 
 DATA = REPO_ROOT / "tests" / "data"
 FACTCKBR = DATA / "factckbr_slice.tsv"

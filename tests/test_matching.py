@@ -32,7 +32,9 @@ from factdb.services.matching.dedupe import (
 from factdb.services.matching.matcher import merge_cluster, open_matcher
 from factdb.services.matching.rerank import FEATURES, Candidate, Query, features, load_reranker
 from factdb.services.vectors.embeddings import index_state, model_id
-from tests.conftest import REPO_ROOT, CliRun, PostgresServer
+from tests.helpers.cli import CliRun
+from tests.helpers.databases import PostgresServer
+from tests.helpers.paths import REPO_ROOT
 
 FEVER = REPO_ROOT.parent / "shared" / "data" / "fever" / "fever_dev_5000_5399.json"
 

@@ -14,17 +14,20 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from factdb.db import create_db_engine, writer
+from factdb.errors import DatabaseError
 from factdb.models import Base, is_search_object
 from factdb.resources import migrations_dir
 from factdb.services.admin.schema import (
-    SCHEMA_HEAD,
     alembic_config,
     current_revision,
     downgrade,
+    schema_head,
     script_head,
     upgrade,
 )
-from tests.conftest import REPO_ROOT, PostgresServer, make_cli
+from tests.helpers.cli import make_cli
+from tests.helpers.databases import PostgresServer
+from tests.helpers.paths import REPO_ROOT
 
 TABLES = {
     "sources",
@@ -40,7 +43,30 @@ TABLES = {
 
 
 def test_schema_head_constant_matches_the_scripts() -> None:
-    assert script_head() == SCHEMA_HEAD
+    assert script_head() == schema_head()
+
+
+def _revision_file(directory: Path, revision: str, parent: str | None) -> None:
+    down = "None" if parent is None else f'"{parent}"'
+    (directory / f"2026_{revision}.py").write_text(
+        f'"""A revision."""\nrevision: str = "{revision}"\n'
+        f"down_revision: str | Sequence[str] | None = {down}\n",
+        encoding="utf-8",
+    )
+
+
+def test_the_head_is_read_from_the_revision_files_without_alembic(tmp_path: Path) -> None:
+    for revision, parent in (("0002", "0001"), ("0001", None), ("0010", "0002")):
+        _revision_file(tmp_path, revision, parent)
+    (tmp_path / "helpers.py").write_text("VALUE = 1\n", encoding="utf-8")
+    assert schema_head(tmp_path) == "0010"
+
+
+def test_two_heads_in_the_revision_files_are_an_error(tmp_path: Path) -> None:
+    for revision, parent in (("0001", None), ("0002", "0001"), ("0003", "0001")):
+        _revision_file(tmp_path, revision, parent)
+    with pytest.raises(DatabaseError, match="2 heads"):
+        schema_head(tmp_path)
 
 
 def test_one_linear_history_with_dated_file_names() -> None:
@@ -65,11 +91,11 @@ def test_upgrade_downgrade_upgrade(empty_db_url: str) -> None:
     engine = create_db_engine(empty_db_url)
     try:
         assert current_revision(engine=engine) is None
-        assert upgrade(engine=engine) == SCHEMA_HEAD
+        assert upgrade(engine=engine) == schema_head()
         assert set(inspect(engine).get_table_names()) >= TABLES
         assert downgrade(engine=engine, revision="base") is None
         assert not TABLES & set(inspect(engine).get_table_names())
-        assert upgrade(engine=engine) == SCHEMA_HEAD
+        assert upgrade(engine=engine) == schema_head()
         assert set(inspect(engine).get_table_names()) >= TABLES
     finally:
         engine.dispose()
@@ -110,7 +136,7 @@ def test_new_sqlite_database_is_created_on_first_command() -> None:
     result = make_cli(None)("list")  # the default database in FACTDB_HOME
     assert result.exit_code == 0, result.stderr
     info = json.loads(make_cli(None)("info", "--format", "json").stdout)
-    assert info["revision"] == SCHEMA_HEAD
+    assert info["revision"] == schema_head()
     assert info["dialect"] == "sqlite"
 
 
@@ -122,7 +148,7 @@ def test_sqlite_behind_head_is_upgraded_without_asking(tmp_path: Path) -> None:
     engine.dispose()
     result = make_cli(url)("list")
     assert result.exit_code == 0, result.stderr
-    assert make_cli(url)("db", "current").stdout.startswith(SCHEMA_HEAD)
+    assert make_cli(url)("db", "current").stdout.startswith(schema_head())
 
 
 def test_server_database_behind_head_names_the_upgrade_command(
@@ -136,7 +162,7 @@ def test_server_database_behind_head_names_the_upgrade_command(
         assert "factdb db upgrade" in result.stderr
         assert "has no factdb schema yet" in result.stderr
         assert cli("db", "upgrade").exit_code == 0
-        assert cli("db", "current").stdout.startswith(SCHEMA_HEAD)
+        assert cli("db", "current").stdout.startswith(schema_head())
         assert cli("list").exit_code == 0
     finally:
         postgres_server.drop_database(url)
@@ -147,10 +173,10 @@ def test_db_commands(empty_db_url: str) -> None:
     assert cli("db", "current").stdout.startswith("base")
     upgraded = cli("db", "upgrade")
     assert upgraded.exit_code == 0
-    assert SCHEMA_HEAD in upgraded.stdout
+    assert schema_head() in upgraded.stdout
     refused = cli("db", "downgrade", "base", input="n\n")
     assert refused.exit_code == 1
-    assert cli("db", "current").stdout.startswith(SCHEMA_HEAD)
+    assert cli("db", "current").stdout.startswith(schema_head())
     assert cli("db", "downgrade", "base", "--yes").exit_code == 0
     assert cli("db", "current").stdout.startswith("base")
 
@@ -182,7 +208,7 @@ def test_upgrades_and_downgrades_keep_existing_rows(empty_db_url: str) -> None:
         with engine.begin() as connection:
             for statement in ROWS_AT_0001:
                 connection.execute(text(statement))
-        assert upgrade(engine=engine) == SCHEMA_HEAD
+        assert upgrade(engine=engine) == schema_head()
         with engine.connect() as connection:
             review = connection.execute(
                 text("SELECT rating_label, status_basis, publisher FROM reviews")
@@ -208,7 +234,7 @@ def test_0006_undated_reviews_and_external_ids_survive_down_and_up(empty_db_url:
         with engine.begin() as connection:
             for statement in ROWS_AT_0001:
                 connection.execute(text(statement))
-        assert upgrade(engine=engine) == SCHEMA_HEAD
+        assert upgrade(engine=engine) == schema_head()
         # As factdb writes (so the triggers that record direct SQL stay out of it).
         with writer(engine).begin() as connection:
             connection.execute(
@@ -231,7 +257,7 @@ def test_0006_undated_reviews_and_external_ids_survive_down_and_up(empty_db_url:
             ).scalar_one()
             assert filled
         assert "claim_external_ids" not in inspect(engine).get_table_names()
-        assert upgrade(engine=engine) == SCHEMA_HEAD
+        assert upgrade(engine=engine) == schema_head()
         # The rebuilt reviews table is still append-only.
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
             connection.execute(text("UPDATE reviews SET note = 'changed'"))
@@ -259,7 +285,7 @@ def test_long_labels_and_relabels_across_0007(empty_db_url: str, tmp_path: Path)
         if engine.dialect.name == "postgresql":
             with pytest.raises(RuntimeError, match="1 review labels are longer than 500"):
                 downgrade(engine=engine, revision="0005")
-            assert current_revision(engine=engine) == SCHEMA_HEAD
+            assert current_revision(engine=engine) == schema_head()
         else:
             assert downgrade(engine=engine, revision="0005") == "0005"
             with engine.connect() as connection:
@@ -267,6 +293,6 @@ def test_long_labels_and_relabels_across_0007(empty_db_url: str, tmp_path: Path)
                 actions = connection.execute(text("SELECT action FROM claim_history")).scalars()
                 assert kept == label
                 assert "relabeled" not in set(actions)
-            assert upgrade(engine=engine) == SCHEMA_HEAD
+            assert upgrade(engine=engine) == schema_head()
     finally:
         engine.dispose()

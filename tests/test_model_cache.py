@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from factdb.services.vectors import model_cache
-from tests.conftest import REPO_ROOT
+from tests.helpers.paths import REPO_ROOT
 
 SHARED = REPO_ROOT.parent / "shared" / "data"
 CHECKTHAT_CLAIMS = SHARED / "checkthat2020-task2" / "verified_claims.docs.tsv"

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from factdb.cli.context import TEMP_MARK
-from tests.conftest import REPO_ROOT, CliRun
+from tests.helpers.cli import CliRun
+from tests.helpers.paths import REPO_ROOT
 
 
 @pytest.fixture

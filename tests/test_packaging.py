@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.helpers.paths import REPO_ROOT
 
 # An HTML page the way news sites serve one: navigation, article, footer.
 NEWS_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Council approves budget</title>

@@ -12,8 +12,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
-from factdb.services.admin.schema import SCHEMA_HEAD
-from tests.conftest import REPO_ROOT, PostgresServer, make_cli
+from factdb.services.admin.schema import schema_head
+from tests.helpers.cli import make_cli
+from tests.helpers.databases import PostgresServer
+from tests.helpers.paths import REPO_ROOT
 from tests.test_tampering import direct_sql_is_recorded_or_refused
 
 GRANTS_MARKER = "<!-- desk-role-grants:"
@@ -77,7 +79,7 @@ def test_desk_role_adds_and_reviews_but_cannot_rewrite(desk: tuple[str, str]) ->
     downgrade = cli("db", "downgrade", "base", "--yes")
     assert downgrade.exit_code == 1
     assert downgrade.stderr.startswith("Error: ")
-    assert make_cli(owner_url)("db", "current").stdout.startswith(SCHEMA_HEAD)
+    assert make_cli(owner_url)("db", "current").stdout.startswith(schema_head())
 
 
 def test_desk_runs_relabel_with_the_two_column_grant(desk: tuple[str, str], tmp_path: Path) -> None:

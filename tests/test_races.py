@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from factdb.db import create_db_engine
 from factdb.models import Claim, Review
-from tests.conftest import CliRun
+from tests.helpers.cli import CliRun
 
 WORKERS = 8
 # Long enough for every spawned interpreter to import factdb before the start.

@@ -11,14 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factdb.domain import Status
+from factdb.domain import Status, StatusBasis
 from factdb.errors import InvalidInputError
 from factdb.ratings import (
     BUILTIN_LABELS,
     LABEL_FILES,
     LABEL_SOURCES,
     PUBLISHER_LABELS,
-    RatingBasis,
     RatingMapper,
     RatingMatch,
     combine_verdicts,
@@ -236,21 +235,21 @@ SCALE_CASES = [
 
 @pytest.mark.parametrize(("label", "status"), SCALE_CASES)
 def test_scale_labels_map_as_specified(label: str, status: Status) -> None:
-    assert RatingMapper().map(label) == RatingMatch(status, RatingBasis.LABEL)
+    assert RatingMapper().map(label) == RatingMatch(status, StatusBasis.LABEL)
 
 
 @pytest.mark.parametrize("status", [s for s in Status if s is not Status.UNVERIFIED])
 def test_factdb_names_read_back(status: Status) -> None:
     mapper = RatingMapper()
-    assert mapper.map(status.display_name) == RatingMatch(status, RatingBasis.LABEL)
-    assert mapper.map(status.value) == RatingMatch(status, RatingBasis.LABEL)
+    assert mapper.map(status.display_name) == RatingMatch(status, StatusBasis.LABEL)
+    assert mapper.map(status.value) == RatingMatch(status, StatusBasis.LABEL)
 
 
 def test_unverified_is_not_a_verdict() -> None:
     # "Unverified" is a claim nobody has reviewed yet, never the outcome of a review.
     assert "unverified" not in BUILTIN_LABELS
     assert Status.UNVERIFIED not in BUILTIN_LABELS.values()
-    assert RatingMapper().map("Unverified") == RatingMatch(Status.OTHER, RatingBasis.UNMAPPED)
+    assert RatingMapper().map("Unverified") == RatingMatch(Status.OTHER, StatusBasis.UNMAPPED)
 
 
 def test_table_keys_are_normalised_and_unambiguous() -> None:
@@ -276,7 +275,7 @@ def test_every_required_language_is_covered() -> None:
     "label", ["FALSO!", "falso", "Falso.", " fálso ", "«Falso»", "Falso ❌", "F\u0061lso\u200f"]
 )
 def test_labels_ignore_case_accents_and_punctuation(label: str) -> None:
-    assert RatingMapper().map(label) == RatingMatch(Status.FALSE, RatingBasis.LABEL)
+    assert RatingMapper().map(label) == RatingMatch(Status.FALSE, StatusBasis.LABEL)
 
 
 @pytest.mark.parametrize(
@@ -323,7 +322,7 @@ def test_normalize_label(raw: str, normalised: str) -> None:
     ],
 )
 def test_sentence_ratings_use_the_leading_verdict(label: str, status: Status) -> None:
-    assert RatingMapper().map(label) == RatingMatch(status, RatingBasis.LABEL)
+    assert RatingMapper().map(label) == RatingMatch(status, StatusBasis.LABEL)
 
 
 @pytest.mark.parametrize(
@@ -337,7 +336,7 @@ def test_sentence_ratings_use_the_leading_verdict(label: str, status: Status) ->
     ],
 )
 def test_html_fragments_are_stripped(label: str) -> None:
-    assert RatingMapper().map(label) == RatingMatch(Status.FALSE, RatingBasis.LABEL)
+    assert RatingMapper().map(label) == RatingMatch(Status.FALSE, StatusBasis.LABEL)
 
 
 @pytest.mark.parametrize(
@@ -359,7 +358,7 @@ def test_numeric_rating_is_the_fallback(
     value: float, best: float | None, worst: float | None, status: Status
 ) -> None:
     match = RatingMapper().map("Blorp", value, best_rating=best, worst_rating=worst)
-    assert match == RatingMatch(status, RatingBasis.RATING)
+    assert match == RatingMatch(status, StatusBasis.RATING)
 
 
 @pytest.mark.parametrize(
@@ -380,41 +379,41 @@ def test_unusable_numbers_are_ignored(
     value: float, best: float | None, worst: float | None
 ) -> None:
     match = RatingMapper().map(None, value, best_rating=best, worst_rating=worst)
-    assert match == RatingMatch(Status.OTHER, RatingBasis.UNMAPPED)
+    assert match == RatingMatch(Status.OTHER, StatusBasis.UNMAPPED)
 
 
 def test_label_wins_over_number() -> None:
     # A real AFP row: label "False" with ratingValue 5 of 5. The label is what readers saw.
-    assert RatingMapper().map("False", 5, 5, 1) == RatingMatch(Status.FALSE, RatingBasis.LABEL)
+    assert RatingMapper().map("False", 5, 5, 1) == RatingMatch(Status.FALSE, StatusBasis.LABEL)
 
 
 @pytest.mark.parametrize("label", [None, "", "   ", "<b></b>", "!!!"])
 def test_blank_label_falls_through_to_the_number(label: str | None) -> None:
-    assert RatingMapper().map(label, 1, 5) == RatingMatch(Status.FALSE, RatingBasis.RATING)
+    assert RatingMapper().map(label, 1, 5) == RatingMatch(Status.FALSE, StatusBasis.RATING)
 
 
 @pytest.mark.parametrize(
     "label", ["Blorp", "Claim", "Rating:", "We looked into it", "Fact check", "Verdadeiramente"]
 )
 def test_unknown_labels_are_unmapped(label: str) -> None:
-    assert RatingMapper().map(label) == RatingMatch(Status.OTHER, RatingBasis.UNMAPPED)
+    assert RatingMapper().map(label) == RatingMatch(Status.OTHER, StatusBasis.UNMAPPED)
 
 
 def test_overrides_beat_the_table() -> None:
     mapper = RatingMapper({"Falso": Status.MISLEADING, "Meia-boca": Status.MIXED})
-    assert mapper.map("FALSO!") == RatingMatch(Status.MISLEADING, RatingBasis.CUSTOM)
+    assert mapper.map("FALSO!") == RatingMatch(Status.MISLEADING, StatusBasis.CUSTOM)
     assert mapper.map("Falso. O vídeo é de 2015") == RatingMatch(
-        Status.MISLEADING, RatingBasis.CUSTOM
+        Status.MISLEADING, StatusBasis.CUSTOM
     )
-    assert mapper.map("meia boca") == RatingMatch(Status.MIXED, RatingBasis.CUSTOM)
-    assert mapper.map("Verdadeiro") == RatingMatch(Status.TRUE, RatingBasis.LABEL)
+    assert mapper.map("meia boca") == RatingMatch(Status.MIXED, StatusBasis.CUSTOM)
+    assert mapper.map("Verdadeiro") == RatingMatch(Status.TRUE, StatusBasis.LABEL)
 
 
 def test_longer_builtin_verdict_beats_shorter_override() -> None:
     # The most specific prefix wins: an override for "Verdadeiro" does not swallow "mas".
     mapper = RatingMapper({"Verdadeiro": Status.TRUE})
     assert mapper.map("Verdadeiro, mas é de 2018") == RatingMatch(
-        Status.MOSTLY_TRUE, RatingBasis.LABEL
+        Status.MOSTLY_TRUE, StatusBasis.LABEL
     )
 
 
@@ -451,10 +450,10 @@ def _write(tmp_path: Path, content: str | bytes) -> Path:
 )
 def test_from_csv(tmp_path: Path, content: str) -> None:
     mapper = RatingMapper.from_csv(_write(tmp_path, content))
-    assert mapper.map("FALSO") == RatingMatch(Status.MISLEADING, RatingBasis.CUSTOM)
-    assert mapper.map("meia boca") == RatingMatch(Status.MOSTLY_TRUE, RatingBasis.CUSTOM)
-    assert mapper.map("Quase") == RatingMatch(Status.MOSTLY_TRUE, RatingBasis.CUSTOM)
-    assert mapper.map("Verdadeiro") == RatingMatch(Status.TRUE, RatingBasis.LABEL)
+    assert mapper.map("FALSO") == RatingMatch(Status.MISLEADING, StatusBasis.CUSTOM)
+    assert mapper.map("meia boca") == RatingMatch(Status.MOSTLY_TRUE, StatusBasis.CUSTOM)
+    assert mapper.map("Quase") == RatingMatch(Status.MOSTLY_TRUE, StatusBasis.CUSTOM)
+    assert mapper.map("Verdadeiro") == RatingMatch(Status.TRUE, StatusBasis.LABEL)
 
 
 @pytest.mark.parametrize(
@@ -527,9 +526,9 @@ def test_map_never_raises(
 ) -> None:
     match = RatingMapper().map(label, value, best, worst)
     assert isinstance(match.status, Status)
-    if match.basis is RatingBasis.UNMAPPED:
+    if match.basis is StatusBasis.UNMAPPED:
         assert match.status is Status.OTHER
-    if match.basis is RatingBasis.RATING:
+    if match.basis is StatusBasis.RATING:
         assert match.status.rating_value is not None
 
 
@@ -636,7 +635,7 @@ VOCABULARY_CASES = [
 
 @pytest.mark.parametrize(("label", "status"), VOCABULARY_CASES)
 def test_vocabularies_map_as_their_publishers_define_them(label: str, status: Status) -> None:
-    assert RatingMapper().map(label) == RatingMatch(status, RatingBasis.LABEL)
+    assert RatingMapper().map(label) == RatingMatch(status, StatusBasis.LABEL)
 
 
 def test_vocabulary_files_are_well_formed() -> None:
@@ -680,7 +679,7 @@ def test_vocabulary_files_are_well_formed() -> None:
     ],
 )
 def test_compound_labels_follow_the_compound_rule(label: str, status: Status) -> None:
-    assert RatingMapper().map(label) == RatingMatch(status, RatingBasis.LABEL)
+    assert RatingMapper().map(label) == RatingMatch(status, StatusBasis.LABEL)
 
 
 def test_combine_verdicts_is_order_independent() -> None:
@@ -688,10 +687,10 @@ def test_combine_verdicts_is_order_independent() -> None:
     for first in statuses:
         for second in statuses:
             a = combine_verdicts(
-                [RatingMatch(first, RatingBasis.LABEL), RatingMatch(second, RatingBasis.LABEL)]
+                [RatingMatch(first, StatusBasis.LABEL), RatingMatch(second, StatusBasis.LABEL)]
             )
             b = combine_verdicts(
-                [RatingMatch(second, RatingBasis.LABEL), RatingMatch(first, RatingBasis.LABEL)]
+                [RatingMatch(second, StatusBasis.LABEL), RatingMatch(first, StatusBasis.LABEL)]
             )
             assert a == b
             if first is second:
@@ -700,7 +699,7 @@ def test_combine_verdicts_is_order_independent() -> None:
 
 def test_a_custom_part_makes_the_compound_custom() -> None:
     mapper = RatingMapper({"Meia-boca": Status.MIXED})
-    assert mapper.map("Meia-boca e falso") == RatingMatch(Status.MIXED, RatingBasis.CUSTOM)
+    assert mapper.map("Meia-boca e falso") == RatingMatch(Status.MIXED, StatusBasis.CUSTOM)
 
 
 # --- Typos and summary sentences ------------------------------------------------------------------
@@ -717,25 +716,25 @@ def test_a_custom_part_makes_the_compound_custom() -> None:
     ],
 )
 def test_short_labels_tolerate_one_typing_slip(label: str, status: Status) -> None:
-    assert RatingMapper().map(label) == RatingMatch(status, RatingBasis.LABEL)
+    assert RatingMapper().map(label) == RatingMatch(status, StatusBasis.LABEL)
 
 
 @pytest.mark.parametrize("label", ["zero", "Fact check", "Falsetto", "Satirical"])
 def test_typo_tolerance_does_not_invent_verdicts(label: str) -> None:
-    assert RatingMapper().map(label).basis is RatingBasis.UNMAPPED
+    assert RatingMapper().map(label).basis is StatusBasis.UNMAPPED
 
 
 def test_negated_verdict_words_in_a_sentence_do_not_count() -> None:
     mapper = RatingMapper()
     negated = "Our reporters checked the video and it is not misleading"
-    assert mapper.map(negated) == RatingMatch(Status.OTHER, RatingBasis.UNMAPPED)
-    assert mapper.map("Видео не фейк, а правда") == RatingMatch(Status.TRUE, RatingBasis.LABEL)
+    assert mapper.map(negated) == RatingMatch(Status.OTHER, StatusBasis.UNMAPPED)
+    assert mapper.map("Видео не фейк, а правда") == RatingMatch(Status.TRUE, StatusBasis.LABEL)
 
 
 def test_summary_sentences_are_read_for_verdict_words() -> None:
     # Newschecker puts a summary in the rating field; its verdict word is mid-sentence.
     sentence = "हा व्हिडिओ पुण्यातील नसून बेंगळुरूमधील आहे. सोशल मीडियात भ्रामक दाव्याने व्हायरल होत आहे."
-    assert RatingMapper().map(sentence) == RatingMatch(Status.MISLEADING, RatingBasis.LABEL)
+    assert RatingMapper().map(sentence) == RatingMatch(Status.MISLEADING, StatusBasis.LABEL)
 
 
 # --- The publisher's own number ----------------------------------------------------------------
@@ -745,11 +744,11 @@ def test_the_publishers_number_refines_its_label() -> None:
     # AFP: "Partiellement faux" rated 2 on its 1..5 scale is mostly false, from the number.
     mapper = RatingMapper()
     assert mapper.map("Partiellement faux", 2, 5, 1) == RatingMatch(
-        Status.MOSTLY_FALSE, RatingBasis.RATING
+        Status.MOSTLY_FALSE, StatusBasis.RATING
     )
-    assert mapper.map("Mostly true", 5, 5, 1) == RatingMatch(Status.TRUE, RatingBasis.RATING)
+    assert mapper.map("Mostly true", 5, 5, 1) == RatingMatch(Status.TRUE, StatusBasis.RATING)
     # A number that agrees leaves the label as the recorded basis.
-    assert mapper.map("Partiellement faux", 3, 5, 1) == RatingMatch(Status.MIXED, RatingBasis.LABEL)
+    assert mapper.map("Partiellement faux", 3, 5, 1) == RatingMatch(Status.MIXED, StatusBasis.LABEL)
 
 
 @pytest.mark.parametrize(
@@ -764,13 +763,13 @@ def test_the_publishers_number_refines_its_label() -> None:
 def test_a_number_that_does_not_refine_the_label_is_ignored(
     label: str, value: float, best: float, worst: float | None, status: Status
 ) -> None:
-    assert RatingMapper().map(label, value, best, worst) == RatingMatch(status, RatingBasis.LABEL)
+    assert RatingMapper().map(label, value, best, worst) == RatingMatch(status, StatusBasis.LABEL)
 
 
 def test_the_users_map_beats_the_number() -> None:
     mapper = RatingMapper({"Partiellement faux": Status.MIXED})
     assert mapper.map("Partiellement faux", 2, 5, 1) == RatingMatch(
-        Status.MIXED, RatingBasis.CUSTOM
+        Status.MIXED, StatusBasis.CUSTOM
     )
 
 
@@ -823,7 +822,7 @@ def test_xfact_verdict_labels_land_in_xfact_class() -> None:
     unmapped = [
         row["rating_label"]
         for row in verdicts
-        if mapper.map(row["rating_label"]).basis is RatingBasis.UNMAPPED
+        if mapper.map(row["rating_label"]).basis is StatusBasis.UNMAPPED
     ]
     assert len(unmapped) <= len(verdicts) * 0.01, unmapped
 
@@ -863,7 +862,7 @@ def test_a_publishers_own_scale_applies_to_its_reviews_only() -> None:
     assert mapper.map("False context", publisher=("https://cekfakta.com/x",)).status is S.FALSE
     # A subdomain, a reviewer named by its domain, the first known publisher wins.
     assert mapper.map("false_context", publisher=("https://www.faktencheck.correctiv.org/",)) == (
-        RatingMatch(S.MISLEADING, RatingBasis.LABEL)
+        RatingMatch(S.MISLEADING, StatusBasis.LABEL)
     )
     assert mapper.map("False context", publisher=(None, "correctiv.org")).status is S.MISLEADING
     assert mapper.map("False context", publisher=("PolitiFact",)).status is S.FALSE
@@ -873,7 +872,7 @@ def test_the_users_map_beats_a_publishers_scale() -> None:
     mapper = RatingMapper({"False context": S.FALSE})
     correctiv = ("https://correctiv.org/x",)
     assert mapper.map("False context", publisher=correctiv) == RatingMatch(
-        S.FALSE, RatingBasis.CUSTOM
+        S.FALSE, StatusBasis.CUSTOM
     )
     assert mapper.map("Fehlender Kontext", publisher=correctiv).status is S.MISLEADING
 

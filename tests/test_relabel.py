@@ -13,7 +13,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, InternalError, Operati
 from factdb.db import create_db_engine
 from factdb.ratings import RatingMapper
 from factdb.services.reviews.relabel import relabel_reviews
-from tests.conftest import CliRun
+from tests.helpers.cli import CliRun
 
 ROWS = """text,rating_label,reviewer,review_url,reviewed_at
 The bridge cost twice the budget,Meia-boca,Agência Exemplo,https://check.example/1,2024-03-01

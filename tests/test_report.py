@@ -46,8 +46,8 @@ from factdb.services.reporting.report import (
     report_summary,
 )
 from factdb.services.reviews.verdicts import add_review
-from tests.conftest import CliRun, make_cli
-from tests.report_data import (
+from tests.helpers.cli import CliRun, make_cli
+from tests.helpers.report_data import (
     DELETED_CLAIM,
     REVIEWS,
     live_review_count,

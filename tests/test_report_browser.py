@@ -19,8 +19,9 @@ import pytest
 
 from factdb.db import create_db_engine, transaction
 from factdb.services.admin.schema import upgrade
-from tests.conftest import REPO_ROOT, make_cli
-from tests.report_data import live_review_count, live_status_counts, seed_with_reviews
+from tests.helpers.cli import make_cli
+from tests.helpers.paths import REPO_ROOT
+from tests.helpers.report_data import live_review_count, live_status_counts, seed_with_reviews
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, Route

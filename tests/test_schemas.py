@@ -27,7 +27,7 @@ from factdb.schemas.types import (
     fingerprint,
     normalize_url,
 )
-from tests.conftest import CliRun
+from tests.helpers.cli import CliRun
 
 claim_text = TypeAdapter(ClaimText)
 language = TypeAdapter(LanguageTag)

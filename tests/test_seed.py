@@ -14,7 +14,8 @@ from factdb.resources import seeds_dir
 from factdb.schemas.claims import ClaimFilter
 from factdb.services.claims.query import iter_claims
 from factdb.services.ingest.seeding import seed
-from tests.conftest import REPO_ROOT, CliRun
+from tests.helpers.cli import CliRun
+from tests.helpers.paths import REPO_ROOT
 
 SEED_FOLDER = REPO_ROOT / "seeds" / "sputnik-2023-12-29-middle-east-quartet"
 SHARED_ARTICLE = REPO_ROOT.parent / "shared" / "seed-article" / "article.txt"

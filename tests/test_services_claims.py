@@ -9,7 +9,15 @@ import pytest
 from sqlalchemy.orm import Session
 
 from factdb.domain import ClaimantKind, HistoryAction, Stance, Status
-from factdb.errors import ConflictError, DuplicateClaimError, NotFoundError, QuoteNotFoundError
+from factdb.errors import (
+    Action,
+    ConflictError,
+    DuplicateClaimError,
+    Hint,
+    NotFoundError,
+    QuoteNotFoundError,
+    Setting,
+)
 from factdb.schemas.claims import AppearanceCreate, ClaimCreate, ClaimFilter
 from factdb.schemas.reviews import EvidenceCreate, ReviewCreate
 from factdb.schemas.sources import ClaimantCreate, SourceCreate
@@ -103,6 +111,13 @@ def test_exact_duplicate_is_refused_naming_the_existing_claim(session: Session) 
         _claim(session, text="  UNEMPLOYMENT   fell to 4.1% in march. ")
     assert raised.value.existing_id == first
     assert str(first) in str(raised.value)
+    # What to do travels as data; the service does not speak the CLI's language.
+    assert raised.value.hints == (
+        Hint.about_claim(Action.ADD_APPEARANCE, first),
+        Hint.give(Setting.ALLOW_DUPLICATE),
+    )
+    assert "--" not in str(raised.value)
+    assert "factdb " not in str(raised.value)
 
 
 def test_duplicate_allowed_on_request(session: Session) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from factdb.db import create_db_engine
-from tests.conftest import CliRun
+from tests.helpers.cli import CliRun
 
 REPLACES = {
     "reviews": "REPLACE INTO reviews (id, claim_id, status, status_basis, rating_label, "

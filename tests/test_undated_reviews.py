@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from factdb.schemas.claims import ClaimFilter
 from factdb.services.reporting.report import report_summary
-from tests.conftest import REPO_ROOT, CliRun
+from tests.helpers.cli import CliRun
+from tests.helpers.paths import REPO_ROOT
 
 GOOGLE = REPO_ROOT / "tests" / "data" / "google_factcheck.json"
 

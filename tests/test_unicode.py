@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliRun
+from tests.helpers.cli import CliRun
 
 TEXTS = {
     "arabic": "قالت الوزارة إن معدل البطالة انخفض إلى ٤٫١٪ في مارس",

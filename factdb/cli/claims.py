@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from factdb.cli.context import output_stream, unit_of_work
 from factdb.cli.options import (
-    ClaimantFilter,
-    DeletedOption,
+    FROM_OPTIONS,
     DetailFormat,
-    LimitOption,
     ListFormat,
     RawOption,
-    SinceFilter,
-    SourceFilter,
-    StatusFilter,
-    TagFilter,
-    claim_filter,
+    claim_filter_options,
 )
 from factdb.domain import MAX_ID, ClaimantKind, Stance, Status, choices
 
 appearance_app = typer.Typer(
     help="Record where known claims appeared.", no_args_is_help=True, rich_markup_mode=None
 )
+
+if TYPE_CHECKING:
+    from factdb.schemas.claims import ClaimFilter
 
 ClaimId = Annotated[
     int,
@@ -163,15 +160,10 @@ def verify(
     typer.echo(message)
 
 
+@claim_filter_options()
 def list_claims(
     ctx: typer.Context,
-    status: StatusFilter = None,
-    claimant: ClaimantFilter = None,
-    source: SourceFilter = None,
-    tag: TagFilter = None,
-    since: SinceFilter = None,
-    limit: LimitOption = None,
-    include_deleted: DeletedOption = False,
+    selection: ClaimFilter = FROM_OPTIONS,
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ListFormat.TABLE,
@@ -182,15 +174,6 @@ def list_claims(
     from factdb.services.claims.query import iter_claims
     from factdb.services.reporting.export import ListingFormat, list_claims
 
-    selection = claim_filter(
-        status=status,
-        claimant=claimant,
-        source=source,
-        tag=tag,
-        since=since,
-        limit=limit,
-        include_deleted=include_deleted,
-    )
     with unit_of_work(ctx, write=False) as session:
         if output_format is ListFormat.TABLE:
             claims_table(iter_claims(session=session, claim_filter=selection))
@@ -304,9 +287,14 @@ def edit(
 ) -> None:
     """Correct a claim; the history keeps the values before and after."""
     from factdb.config import current_actor
+    from factdb.errors import InvalidInputError
     from factdb.schemas.claims import ClaimUpdate
     from factdb.services.claims.editing import edit_claim
 
+    if text is None and claimant is None and claim_date is None and not (tags or untags):
+        raise InvalidInputError(
+            "give at least one change (--text, --claimant, --claim-date, --tag, --untag)"
+        )
     changes = ClaimUpdate.model_validate(
         {
             "text": text,

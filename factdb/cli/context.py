@@ -73,6 +73,13 @@ class AppState:
     def url(self) -> str:
         from factdb.config import resolve_database_url
 
+        if self.database is not None and not self.database.strip():
+            from factdb.errors import InvalidInputError
+
+            raise InvalidInputError(
+                "--db is empty: give a file path or a database URL, or leave the option out for "
+                "the default database"
+            )
         return resolve_database_url(self.database)
 
     def engine(self, *, check_schema: bool = True) -> Engine:
@@ -82,7 +89,7 @@ class AppState:
 
             self._engine = create_db_engine(self.url)
         if check_schema:
-            from factdb.services.admin.schema_check import ensure_current
+            from factdb.services.admin.schema import ensure_current
 
             ensure_current(engine=self._engine)
         return self._engine

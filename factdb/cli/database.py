@@ -51,10 +51,11 @@ def db_downgrade(
 @db_app.command("current")
 def db_current(ctx: typer.Context) -> None:
     """Print the schema revision of the database."""
-    from factdb.services.admin.schema import SCHEMA_HEAD, current_revision
+    from factdb.services.admin.schema import current_revision, schema_head
 
     revision = current_revision(engine=state(ctx).engine(check_schema=False))
-    suffix = " (head)" if revision == SCHEMA_HEAD else f" (factdb needs {SCHEMA_HEAD})"
+    head = schema_head()
+    suffix = " (head)" if revision == head else f" (factdb needs {head})"
     typer.echo(f"{revision or 'base (empty)'}{suffix}")
 
 

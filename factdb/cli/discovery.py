@@ -9,23 +9,22 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from itertools import islice
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from factdb.cli.context import state, unit_of_work
 from factdb.cli.options import (
-    ClaimantFilter,
-    LimitOption,
-    SinceFilter,
-    SourceFilter,
-    StatusFilter,
+    FROM_OPTIONS,
     TableOrJson,
-    TagFilter,
-    claim_filter,
+    claim_filter_options,
 )
 
+if TYPE_CHECKING:
+    from factdb.schemas.claims import ClaimFilter
 
+
+@claim_filter_options(limit=False, deleted=False)
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words to look for (any text is safe).")],
@@ -33,11 +32,7 @@ def search(
     any_word: Annotated[
         bool, typer.Option("--any", help="Claims with any of the words, not all of them.")
     ] = False,
-    status: StatusFilter = None,
-    claimant: ClaimantFilter = None,
-    source: SourceFilter = None,
-    tag: TagFilter = None,
-    since: SinceFilter = None,
+    selection: ClaimFilter = FROM_OPTIONS,
     output_format: Annotated[
         TableOrJson, typer.Option("--format", "-f", help="Output format.")
     ] = TableOrJson.TABLE,
@@ -47,9 +42,6 @@ def search(
     from factdb.services.claims.query import get_claim
     from factdb.services.matching.search import search_claims
 
-    selection = claim_filter(
-        status=status, claimant=claimant, source=source, tag=tag, since=since, limit=None
-    )
     with unit_of_work(ctx, write=False) as session:
         hits = search_claims(
             session=session, query=query, limit=limit, claim_filter=selection, any_word=any_word
@@ -319,6 +311,7 @@ def _ticks(tick: Callable[[], None], count: int) -> None:
         tick()
 
 
+@claim_filter_options(deleted=False)
 def dedupe(
     ctx: typer.Context,
     min_score: Annotated[
@@ -338,12 +331,7 @@ def dedupe(
             help="Also list clusters whose claims have different claimants (not with --merge).",
         ),
     ] = False,
-    status: StatusFilter = None,
-    claimant: ClaimantFilter = None,
-    source: SourceFilter = None,
-    tag: TagFilter = None,
-    since: SinceFilter = None,
-    limit: LimitOption = None,
+    selection: ClaimFilter = FROM_OPTIONS,
     output_format: Annotated[
         TableOrJson, typer.Option("--format", "-f", help="Output format.")
     ] = TableOrJson.TABLE,
@@ -363,9 +351,6 @@ def dedupe(
 
     if merge and any_claimant:
         raise InvalidInputError("--merge never crosses claimants: drop --any-claimant to merge")
-    selection = claim_filter(
-        status=status, claimant=claimant, source=source, tag=tag, since=since, limit=limit
-    )
     with unit_of_work(ctx, write=merge) as session:
         state = index_state(session=session)
         if not state.complete:

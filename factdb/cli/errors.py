@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from factdb.errors import FactdbError
+from factdb.errors import Action, FactdbError, Hint, HintedValueError, Setting
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -62,7 +63,7 @@ def report(error: BaseException) -> int:
 
 def describe(error: BaseException) -> tuple[str, int]:
     if isinstance(error, FactdbError):
-        return _one_line(str(error)), error.exit_code
+        return _one_line(with_hints(str(error), error.hints)), error.exit_code
     if isinstance(error, typer.TyperException):
         # Typer's usage errors (exit code 2) know the command they belong to.
         context = getattr(error, "ctx", None)
@@ -83,12 +84,57 @@ def describe(error: BaseException) -> tuple[str, int]:
     return _one_line(f"unexpected {type(error).__name__}: {error}"), EXIT_FAILURE
 
 
+# The option that gives each setting; a flag takes no value.
+_OPTIONS: dict[Setting, str] = {
+    Setting.COLUMN_MAP: "--map",
+    Setting.NO_HEADER: "--no-header",
+    Setting.ENCODING: "--encoding",
+    Setting.DATE_FORMAT: "--date-format",
+    Setting.QUOTE: "--quote",
+    Setting.FORMAT: "--format",
+    Setting.OVERWRITE: "--overwrite",
+    Setting.ALLOW_DUPLICATE: "--allow-duplicate",
+}
+_FLAGS = frozenset({Setting.NO_HEADER, Setting.OVERWRITE, Setting.ALLOW_DUPLICATE})
+
+
+def with_hints(message: str, hints: tuple[Hint, ...]) -> str:
+    """The message, then what to do about it in the CLI's words."""
+    if not hints:
+        return message
+    return f"{message}; {', or '.join(phrase(hint) for hint in hints)}"
+
+
+def phrase(hint: Hint) -> str:
+    """One hint as a command or option to use."""
+    claim = hint.claim_id
+    if hint.action is Action.UPGRADE_SCHEMA:
+        return "run `factdb db upgrade`"
+    if hint.action is Action.RESTORE_CLAIM:
+        return f"restore it first with `factdb restore {claim}`"
+    if hint.action is Action.ADD_APPEARANCE:
+        return f"add this source to it with `factdb appearance add {claim} --source …`"
+    if hint.action is Action.REREAD_CLAIM:
+        return f"look again with `factdb show {claim}` (or `factdb history {claim}`)"
+    if hint.setting is None:
+        raise ValueError(f"a hint to give a setting names none: {hint}")
+    option = _OPTIONS[hint.setting]
+    if hint.setting in _FLAGS:
+        return f"pass {option}"
+    if hint.example is None:
+        return f"give {option}"
+    return f"give {option} (e.g. {option} {shlex.quote(hint.example)})"
+
+
 def validation_message(error: Any) -> str:
     """``field: message`` for each problem, on one line."""
     parts = []
     for problem in error.errors(include_url=False, include_input=False):
         location = ".".join(str(part) for part in problem["loc"] if not isinstance(part, int))
         text = str(problem["msg"]).removeprefix("Value error, ")
+        refused = problem.get("ctx", {}).get("error")
+        if isinstance(refused, HintedValueError):
+            text = with_hints(text, refused.hints)
         parts.append(f"{location}: {text}" if location else text)
     return _one_line("; ".join(parts))
 

@@ -272,7 +272,7 @@ def _known_claimants(ctx: typer.Context, candidates: list[ExtractedClaim]) -> li
     from sqlalchemy.orm import Session
 
     from factdb.db import create_db_engine, is_sqlite, sqlite_path
-    from factdb.services.admin.schema_check import SCHEMA_HEAD, stored_revision
+    from factdb.services.admin.schema import schema_head, stored_revision
     from factdb.services.ingest.extraction import resolve_claimants
 
     url = state(ctx).url
@@ -285,7 +285,7 @@ def _known_claimants(ctx: typer.Context, candidates: list[ExtractedClaim]) -> li
     else:
         engine = create_db_engine(url)
     try:
-        if stored_revision(engine=engine) != SCHEMA_HEAD:
+        if stored_revision(engine=engine) != schema_head():
             return candidates
         with Session(engine) as session:
             return resolve_claimants(session=session, candidates=candidates)

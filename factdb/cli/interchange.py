@@ -5,21 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 
 from factdb.cli.context import guarded_paths, output_stream, unit_of_work
+from factdb.cli.errors import with_hints
 from factdb.cli.options import (
-    ClaimantFilter,
-    DeletedOption,
-    LimitOption,
+    FROM_OPTIONS,
     RawOption,
-    SinceFilter,
-    SourceFilter,
-    StatusFilter,
-    TagFilter,
-    claim_filter,
+    claim_filter_options,
 )
 from factdb.domain import ExportFormat, OnError
 from factdb.errors import InvalidInputError
@@ -29,6 +24,8 @@ if TYPE_CHECKING:
     from factdb.formats.csv_records import TableOptions
     from factdb.formats.mapped import MapOptions
     from factdb.formats.records import RawRecord
+    from factdb.schemas.claims import ClaimFilter
+    from factdb.schemas.interchange import RejectedRecord
     from factdb.services.ingest.importing import ImportSummary
 
 ORGANIZATION_ENV = "FACTDB_ORGANIZATION"
@@ -38,6 +35,7 @@ MAX_DATASET_NAME = 500
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 
 
+@claim_filter_options()
 def export(
     ctx: typer.Context,
     output_format: Annotated[
@@ -56,28 +54,13 @@ def export(
         str | None,
         typer.Option(envvar=ORGANIZATION_URL_ENV, help="ClaimReview author: its website."),
     ] = None,
-    status: StatusFilter = None,
-    claimant: ClaimantFilter = None,
-    source: SourceFilter = None,
-    tag: TagFilter = None,
-    since: SinceFilter = None,
-    limit: LimitOption = None,
-    include_deleted: DeletedOption = False,
+    selection: ClaimFilter = FROM_OPTIONS,
     raw: RawOption = False,
 ) -> None:
     """Export claims: a CSV report, the JSON Lines backup, or a ClaimReview feed; streamed."""
     from factdb.cli.progress import progress
     from factdb.services.claims.query import count_claims
 
-    selection = claim_filter(
-        status=status,
-        claimant=claimant,
-        source=source,
-        tag=tag,
-        since=since,
-        limit=limit,
-        include_deleted=include_deleted,
-    )
     author = None
     if organization:
         from factdb.formats.claimreview import Organization
@@ -246,12 +229,17 @@ def import_files(
             records=records,
             options=options,
             on_reject=(
-                (lambda item: write_json_line(item.model_dump(mode="python"), reject_stream))
+                (lambda item: write_json_line(_rejected_line(item), reject_stream))
                 if reject_stream
                 else None
             ),
         )
     _print_summary(summary, len(files), rejects, dry_run)
+
+
+def _rejected_line(item: RejectedRecord) -> dict[str, Any]:
+    """A rejected record as the rejects file holds it, its reason worded as the CLI words it."""
+    return {**item.model_dump(mode="python"), "reason": with_hints(item.reason, item.hints)}
 
 
 def _map_options(
@@ -471,7 +459,10 @@ def _print_summary(
         lines.append(
             f"evidence links dropped: {summary.evidence_dropped:,} (not URLs; records kept)"
         )
-    lines.extend(f"rejected: {rejection}" for rejection in summary.first_rejections)
+    lines.extend(
+        f"rejected: {rejection.location}: {with_hints(rejection.reason, rejection.hints)}"
+        for rejection in summary.first_rejections
+    )
     if summary.failed > len(summary.first_rejections):
         lines.append(f"rejected: … {summary.failed - len(summary.first_rejections):,} more")
     if summary.unmapped_labels:

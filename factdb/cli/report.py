@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from factdb.cli.context import guarded_paths, output_stream, unit_of_work
 from factdb.cli.options import (
-    ClaimantFilter,
-    DeletedOption,
-    LimitOption,
-    SinceFilter,
-    SourceFilter,
-    StatusFilter,
-    TagFilter,
-    claim_filter,
+    FROM_OPTIONS,
+    claim_filter_options,
 )
 from factdb.domain import INLINE_CARDS, CardLayout, ReportFormat
 from factdb.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from factdb.schemas.claims import ClaimFilter
 
 DEFAULT_TITLE = "factdb report"
 MAX_TITLE_LENGTH = 500
 
 
+@claim_filter_options()
 def report(
     ctx: typer.Context,
     output_format: Annotated[
@@ -44,26 +42,11 @@ def report(
             f"{INLINE_CARDS:,} claims.",
         ),
     ] = CardLayout.AUTO,
-    status: StatusFilter = None,
-    claimant: ClaimantFilter = None,
-    source: SourceFilter = None,
-    tag: TagFilter = None,
-    since: SinceFilter = None,
-    limit: LimitOption = None,
-    include_deleted: DeletedOption = False,
+    selection: ClaimFilter = FROM_OPTIONS,
 ) -> None:
     """Write a report to read: where the claims stand, their reviews, evidence and sources."""
     from factdb.services.reporting.report import build_report
 
-    selection = claim_filter(
-        status=status,
-        claimant=claimant,
-        source=source,
-        tag=tag,
-        since=since,
-        limit=limit,
-        include_deleted=include_deleted,
-    )
     heading = _checked_title(title)
     with unit_of_work(ctx, write=False) as session:
         found = build_report(session=session, claim_filter=selection, title=heading)

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from factdb.errors import ImportFormatError
+from factdb.errors import Hint, ImportFormatError, Setting
 from factdb.formats.csv_report import restore_cell
 from factdb.formats.mapped import (
     MAPPABLE_FIELDS,
@@ -57,7 +57,10 @@ def read_csv(
     table = table or TableOptions(delimiter=delimiter)
     options = MapOptions(columns=mapping) if isinstance(mapping, Mapping) else mapping
     if not table.header and options is None:
-        raise ImportFormatError(f"{name}: --no-header needs --map with column numbers")
+        raise ImportFormatError(
+            f"{name}: a file without a header needs its columns mapped by number",
+            hints=[Hint.give(Setting.COLUMN_MAP, "3=text")],
+        )
     rows = _rows(_text_lines(stream, name, table.encoding), table)
     first = next(rows, None)
     if first is None:
@@ -84,7 +87,8 @@ def read_csv(
             for index, cell in enumerate(row)
         }
         if len(row) != len(header):
-            yield RawRecord(location, cells, problem=_count_problem(row, len(header), table))
+            problem, hints = _count_problem(row, len(header), table)
+            yield RawRecord(location, cells, problem=problem, hints=hints)
             continue
         fields = {field: row[index].strip() for index, field in columns.items()}
         if options is None:
@@ -95,21 +99,21 @@ def read_csv(
         try:
             yield RawRecord(location, mapped_record(fields, options, name=name))
         except MappingProblem as error:
-            yield RawRecord(location, cells, problem=str(error))
+            yield RawRecord(location, cells, problem=str(error), hints=error.hints)
 
 
-def _count_problem(row: list[str], expected: int, table: TableOptions) -> str:
+def _count_problem(
+    row: list[str], expected: int, table: TableOptions
+) -> tuple[str, tuple[Hint, ...]]:
     first = "the header has" if table.header else "the first row has"
+    problem = f"{len(row)} cells where {first} {expected}"
+    if table.quote is not None:
+        return problem, ()
     # Read literally, a row splits wrongly only where a value holds the delimiter or a newline.
-    hint = ""
-    if table.quote is None:
-        quoted = any(cell.startswith('"') or cell.endswith('"') for cell in row)
-        hint = (
-            " (a quoted value with a line break? if the file quotes values, give --quote '\"')"
-            if quoted
-            else " (a delimiter or line break inside a value?)"
-        )
-    return f"{len(row)} cells where {first} {expected}{hint}"
+    if any(cell.startswith('"') or cell.endswith('"') for cell in row):
+        quote = Hint.give(Setting.QUOTE, '"')
+        return f"{problem} (a quoted value with a line break? the file may quote values)", (quote,)
+    return f"{problem} (a delimiter or line break inside a value?)", ()
 
 
 def _rows(lines: Iterator[str], table: TableOptions) -> Iterator[tuple[int, list[str] | str]]:
@@ -150,8 +154,8 @@ def _text_lines(stream: BinaryIO, name: str, encoding: str = "utf-8") -> Iterato
             yield line.decode(first_codec if number == 1 else encoding)
         except UnicodeDecodeError as error:
             raise ImportFormatError(
-                f"{name}: line {number}: not {shown} (byte {error.start}: {error.reason}); "
-                "give its --encoding"
+                f"{name}: line {number}: not {shown} (byte {error.start}: {error.reason})",
+                hints=[Hint.give(Setting.ENCODING)],
             ) from None
 
 
@@ -187,8 +191,8 @@ def _column_fields(header: list[str], options: MapOptions | None, name: str) -> 
     if options is None:
         if "text" not in header or "uid" not in header or not set(header) <= set(CSV_COLUMNS):
             raise ImportFormatError(
-                f"{name}: line 1: not factdb's CSV report; map its columns with "
-                "--map COLUMN=FIELD (e.g. --map claimReviewed=text)"
+                f"{name}: line 1: not factdb's CSV report; its columns need mapping to fields",
+                hints=[Hint.give(Setting.COLUMN_MAP, "claimReviewed=text")],
             )
         return dict(enumerate(header))
     fields: dict[int, str] = {}
@@ -204,7 +208,8 @@ def _column_fields(header: list[str], options: MapOptions | None, name: str) -> 
         raise ImportFormatError(
             f"{name}: line 1: no column {', '.join(map(repr, missing))} "
             f"(the columns are {', '.join(map(repr, header))}; "
-            "a file without a header needs --no-header and column numbers)"
+            "a file without a header is mapped by column numbers)",
+            hints=[Hint.give(Setting.NO_HEADER)],
         )
     return fields
 
@@ -214,8 +219,9 @@ def _numbered_fields(options: MapOptions, name: str) -> dict[int, str]:
     for column, field in options.columns.items():
         if not column.isdigit() or int(column) < 1:
             raise ImportFormatError(
-                f"{name}: --map {column}={field}: with --no-header, columns are numbered "
-                "from 1 (e.g. --map 3=text)"
+                f"{name}: column {column!r} for {field}: without a header, columns are numbered "
+                "from 1",
+                hints=[Hint.give(Setting.COLUMN_MAP, "3=text")],
             )
         fields[int(column) - 1] = field
     return fields

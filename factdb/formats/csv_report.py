@@ -12,7 +12,7 @@ import csv
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
-from factdb.schemas.rows import CSV_COLUMNS, ClaimCsvRow
+from factdb.schemas.rows import CSV_COLUMNS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -54,10 +54,6 @@ def neutralized(rows: Iterable[Sequence[object]]) -> Iterator[list[object]]:
             neutralize_cell(cell) if isinstance(cell, str) and cell[:1] in risky else cell
             for cell in row
         ]
-
-
-def csv_cells(row: ClaimCsvRow) -> list[object]:
-    return list(row.model_dump(mode="json").values())
 
 
 _RISKY_FIRST = frozenset((*FORMULA_STARTS, ESCAPE))

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from factdb.errors import InvalidInputError
+from factdb.errors import Hint, HintedValueError, InvalidInputError, Setting
 
 
-class DateProblem(ValueError):
-    """Why a date cannot be read; the message names the value and what to do."""
+class DateProblem(HintedValueError):
+    """Why a date cannot be read; the message names the value, the hints what to do."""
 
 
 _YEAR_FIRST = re.compile(r"^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T\s]|$)")
@@ -61,25 +61,20 @@ def _with_format(text: str, date_format: str) -> datetime | None:
 
 
 def _unambiguous(text: str, date_format: str | None) -> datetime:
-    hint = (
-        f"it does not fit --date-format {date_format!r} either"
-        if date_format
-        else "give --date-format (e.g. --date-format '%d/%m/%Y')"
-    )
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         pass
     if _YEAR_FIRST.match(text):
-        return _dateutil(text, hint, yearfirst=True)
+        return _dateutil(text, date_format, yearfirst=True)
     if _NUMERIC_ONLY.match(text) and len(re.findall(r"\d+", text)) >= 3:
-        raise DateProblem(
-            f"{text!r}: day and month order cannot be told from a numeric date; {hint}"
+        raise _problem(
+            f"{text!r}: day and month order cannot be told from a numeric date", date_format
         )
     if not _HAS_LETTERS.search(text):
-        raise DateProblem(f"{text!r} is not a full date factdb can read; {hint}")
+        raise _problem(f"{text!r} is not a full date factdb can read", date_format)
     rfc = _rfc2822(text)
-    return rfc if rfc is not None else _dateutil(text, hint, yearfirst=False)
+    return rfc if rfc is not None else _dateutil(text, date_format, yearfirst=False)
 
 
 def _rfc2822(text: str) -> datetime | None:
@@ -93,7 +88,7 @@ def _rfc2822(text: str) -> datetime | None:
         return None
 
 
-def _dateutil(text: str, hint: str, *, yearfirst: bool) -> datetime:
+def _dateutil(text: str, date_format: str | None, *, yearfirst: bool) -> datetime:
     import warnings
 
     from dateutil import parser
@@ -102,14 +97,15 @@ def _dateutil(text: str, hint: str, *, yearfirst: bool) -> datetime:
         # A zone name dateutil does not know (EST, CET…) would be dropped silently: refuse it.
         warnings.simplefilter("error", parser.UnknownTimezoneWarning)
         try:
-            return _agreed_reading(text, hint, yearfirst=yearfirst)
+            return _agreed_reading(text, date_format, yearfirst=yearfirst)
         except parser.UnknownTimezoneWarning:
-            raise DateProblem(
-                f"{text!r} names a time zone factdb cannot place; give an offset (+0200) or {hint}"
+            raise _problem(
+                f"{text!r} names a time zone factdb cannot place (an offset such as +0200 can be)",
+                date_format,
             ) from None
 
 
-def _agreed_reading(text: str, hint: str, *, yearfirst: bool) -> datetime:
+def _agreed_reading(text: str, date_format: str | None, *, yearfirst: bool) -> datetime:
     from dateutil import parser
 
     readings = set()
@@ -122,8 +118,15 @@ def _agreed_reading(text: str, hint: str, *, yearfirst: bool) -> datetime:
                     parser.parse(text, default=default, dayfirst=dayfirst, yearfirst=yearfirst)
                 )
             except (ValueError, OverflowError, parser.ParserError):
-                raise DateProblem(f"{text!r} is not a date factdb can read; {hint}") from None
+                raise _problem(f"{text!r} is not a date factdb can read", date_format) from None
     if len(readings) != 1:
         # Either a part is missing (the defaults showed through) or the order is ambiguous.
-        raise DateProblem(f"{text!r} is not a full, unambiguous date; {hint}")
+        raise _problem(f"{text!r} is not a full, unambiguous date", date_format)
     return readings.pop()
+
+
+def _problem(message: str, date_format: str | None) -> DateProblem:
+    """A date that cannot be read; the file's date format would say how, unless it was given."""
+    if date_format:
+        return DateProblem(f"{message}; it does not fit the date format {date_format!r} either")
+    return DateProblem(message, hints=[Hint.give(Setting.DATE_FORMAT, "%d/%m/%Y")])

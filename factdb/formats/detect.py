@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from factdb.errors import ImportFormatError
+from factdb.errors import Hint, ImportFormatError, Setting
 
 
 class ImportFormat(StrEnum):
@@ -57,8 +57,8 @@ def detect_format(name: str, head: bytes, *, tabular: bool = False) -> ImportFor
     if text.startswith(b"[") or lowered.endswith(".json"):
         return ImportFormat.JSON
     raise ImportFormatError(
-        f"{name}: cannot tell its format; give --format "
-        "csv, tsv, json, jsonl, claimreview or google-factcheck"
+        f"{name}: cannot tell its format (csv, tsv, json, jsonl, claimreview or google-factcheck)",
+        hints=[Hint.give(Setting.FORMAT)],
     )
 
 

@@ -52,7 +52,7 @@ def object_record(
         }
         return RawRecord(location, mapped_record(fields, mapping, name=name))
     except MappingProblem as error:
-        return RawRecord(location, value, problem=str(error))
+        return RawRecord(location, value, problem=str(error), hints=error.hints)
 
 
 def member_values(value: dict[str, Any], path: str) -> FieldValue | None:

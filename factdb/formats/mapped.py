@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from factdb.errors import HintedValueError
 from factdb.formats.dates import DateProblem, read_date_text
 
 MAPPABLE_FIELDS: dict[str, str] = {
@@ -50,7 +51,7 @@ DATE_FIELDS = {"claim_date": True, "reviewed_at": False, "published_at": False}
 FieldValue = str | list[str]
 
 
-class MappingProblem(ValueError):
+class MappingProblem(HintedValueError):
     """A mapped value that cannot become part of a record; the message names the field."""
 
 
@@ -77,7 +78,7 @@ def mapped_record(
                     value, date_format=options.date_format, date_only=date_only
                 )
             except DateProblem as error:
-                raise MappingProblem(f"{field_name}: {error}") from None
+                raise MappingProblem(f"{field_name}: {error}", hints=error.hints) from None
     data = claim_part(values, tag_separators=";,")
     external_id = _single(values, "external_id")
     if external_id:

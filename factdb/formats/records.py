@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from factdb.errors import ImportFormatError
+from factdb.errors import Hint, ImportFormatError
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class RawRecord:
     # Why the reader could not make a record of it (a row with too few cells, an unreadable
     # date): the importer rejects it like an invalid record, so --on-error skip skips it alone.
     problem: str | None = None
+    # What the user can do about the problem (give the file's date format…).
+    hints: tuple[Hint, ...] = ()
 
 
 def decode_utf8(data: bytes, *, name: str) -> str:

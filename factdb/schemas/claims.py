@@ -81,7 +81,7 @@ class ClaimUpdate(InputModel):
     def _changes_something(self) -> ClaimUpdate:
         fields = (self.text, self.claimant, self.claim_date)
         if all(value is None for value in fields) and not (self.add_tags or self.remove_tags):
-            raise ValueError("give at least one change (--text, --claimant, --claim-date, --tag…)")
+            raise ValueError("give at least one change: text, claimant, claim date or tags")
         if set(self.add_tags) & set(self.remove_tags):
             raise ValueError("a tag cannot be added and removed at once")
         return self

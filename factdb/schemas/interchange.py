@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from factdb.domain import Stance, StatusBasis
+from factdb.errors import Hint
 from factdb.schemas.base import InputModel
 from factdb.schemas.sources import ClaimantCreate, SourceCreate
 from factdb.schemas.types import (
@@ -212,3 +213,5 @@ class RejectedRecord(BaseModel):
     location: str
     reason: str
     record: Any = None
+    # What the user can do about it; the interface words it into the reason it shows.
+    hints: tuple[Hint, ...] = Field(default=(), exclude=True)

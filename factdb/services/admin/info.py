@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from factdb.db import mask_url
 from factdb.models import Appearance, Base, Claim, Claimant, Review, Source
 from factdb.schemas.info import DatabaseInfo
-from factdb.services.admin.schema_check import SCHEMA_HEAD, stored_revision
+from factdb.services.admin.schema import schema_head, stored_revision
 
 _COUNTED: dict[str, type[Base]] = {
     "claims": Claim,
@@ -36,7 +36,7 @@ def database_info(*, session: Session) -> DatabaseInfo:
         database=mask_url(url),
         dialect=engine.dialect.name,
         revision=stored_revision(engine=engine),
-        head=SCHEMA_HEAD,
+        head=schema_head(),
         counts=counts,
         statuses=statuses,
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from factdb.db import is_sqlite, sqlite_path
-from factdb.errors import ConflictError, DatabaseError, InvalidInputError
+from factdb.errors import ConflictError, DatabaseError, Hint, InvalidInputError, Setting
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,10 @@ def backup_sqlite(*, engine: Engine, target: Path, overwrite: bool = False) -> B
     if target.exists() and not target.is_file():
         raise InvalidInputError(f"{target} is not a regular file; a backup must be one")
     if target.exists() and not overwrite:
-        raise ConflictError(f"{target} exists; choose another file or pass --overwrite")
+        raise ConflictError(
+            f"{target} exists (choose another file to keep it)",
+            hints=[Hint.give(Setting.OVERWRITE)],
+        )
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     try:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from factdb.domain import HistoryAction
-from factdb.errors import ConflictError, DuplicateClaimError
+from factdb.errors import Action, ConflictError, DuplicateClaimError, Hint, Setting
 from factdb.models import Claim, ClaimTag, utcnow
 from factdb.schemas.claims import ClaimUpdate
 from factdb.schemas.types import fingerprint
@@ -118,7 +118,8 @@ def _check_version(claim: Claim, expected: int | None) -> None:
     if expected is not None and claim.version != expected:
         raise ConflictError(
             f"claim {claim.id} is at version {claim.version}, not {expected}: it changed since "
-            f"you saw it; look again with `factdb show {claim.id}` (or `factdb history {claim.id}`)"
+            "you saw it",
+            hints=[Hint.about_claim(Action.REREAD_CLAIM, claim.id)],
         )
 
 
@@ -126,8 +127,9 @@ def _refuse_duplicate(session: Session, claim: Claim, text: str, allow: bool) ->
     duplicate = find_duplicate(session=session, text=text)
     if duplicate is not None and duplicate.id != claim.id and not allow:
         raise DuplicateClaimError(
-            f"claim {duplicate.id} already has this text; pass --allow-duplicate to keep both",
+            f"claim {duplicate.id} already has this text",
             existing_id=duplicate.id,
+            hints=[Hint.give(Setting.ALLOW_DUPLICATE)],
         )
 
 

@@ -8,7 +8,14 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from factdb.domain import HistoryAction, Status
-from factdb.errors import ConflictError, DuplicateClaimError, QuoteNotFoundError
+from factdb.errors import (
+    Action,
+    ConflictError,
+    DuplicateClaimError,
+    Hint,
+    QuoteNotFoundError,
+    Setting,
+)
 from factdb.models import Appearance, Claim, ClaimTag, Source, utcnow
 from factdb.schemas.claims import AppearanceCreate, ClaimCreate
 from factdb.schemas.types import fingerprint
@@ -47,9 +54,12 @@ def create_claim(
         duplicate = find_duplicate(session=session, text=claim_in.text)
         if duplicate is not None:
             raise DuplicateClaimError(
-                f"claim {duplicate.id} already has this text; add this source to it with "
-                f"`factdb appearance add {duplicate.id} --source …`, or pass --allow-duplicate",
+                f"claim {duplicate.id} already has this text",
                 existing_id=duplicate.id,
+                hints=[
+                    Hint.about_claim(Action.ADD_APPEARANCE, duplicate.id),
+                    Hint.give(Setting.ALLOW_DUPLICATE),
+                ],
             )
     source = get_or_create_source(session=session, ref=claim_in.appearance.source)
     claimant = (

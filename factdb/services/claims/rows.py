@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.errors import ConflictError, NotFoundError
+from factdb.errors import Action, ConflictError, Hint, NotFoundError
 from factdb.models import Claim
 
 
@@ -35,5 +35,8 @@ def lock_claim_for_change(*, session: Session, claim_id: int) -> Claim:
     if claim is None:
         raise NotFoundError(f"no claim with id {claim_id}")
     if claim.deleted_at is not None:
-        raise ConflictError(f"claim {claim_id} is deleted; `factdb restore {claim_id}` first")
+        raise ConflictError(
+            f"claim {claim_id} is deleted",
+            hints=[Hint.about_claim(Action.RESTORE_CLAIM, claim_id)],
+        )
     return claim

@@ -25,7 +25,6 @@ from sqlalchemy import (
     Executable,
     Table,
     bindparam,
-    func,
     select,
     tuple_,
     update,
@@ -33,10 +32,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from factdb.domain import HistoryAction, OnError, Status, StatusBasis
-from factdb.errors import FactdbError, InvalidInputError
+from factdb.errors import FactdbError, Hint, HintedValueError, InvalidInputError
 from factdb.formats.records import RawRecord
 from factdb.models import (
-    NEWEST_REVIEW_FIRST,
     Appearance,
     Base,
     Claim,
@@ -53,6 +51,7 @@ from factdb.ratings import RatingMapper
 from factdb.schemas.interchange import AppearanceRecord, ClaimRecord, RejectedRecord, ReviewRecord
 from factdb.schemas.types import fingerprint, sha256_text
 from factdb.services.claims.claimants import name_key
+from factdb.services.claims.newest_review import newest_reviews
 from factdb.services.claims.recording import locate_quote, lock_claim_texts
 from factdb.services.ingest.bulk import BulkWriter, DeferredMaintenance
 
@@ -70,8 +69,8 @@ LOOKUP_CHUNK = 500
 class ImportRecordError(InvalidInputError):
     """A record cannot be imported; the message names the record and the reason."""
 
-    def __init__(self, location: str, reason: str) -> None:
-        super().__init__(f"{location}: {reason}")
+    def __init__(self, location: str, reason: str, hints: Sequence[Hint] = ()) -> None:
+        super().__init__(f"{location}: {reason}", hints=hints)
         self.location = location
         self.reason = reason
 
@@ -100,8 +99,8 @@ class ImportSummary:
     reviews_added: int = 0
     appearances_added: int = 0
     evidence_dropped: int = 0
-    # The first few rejections as "location: reason", for a summary that shows why.
-    first_rejections: list[str] = field(default_factory=list)
+    # The first few rejections, for a summary that shows why.
+    first_rejections: list[RejectedRecord] = field(default_factory=list)
     unmapped_labels: Counter[str] = field(default_factory=Counter)
     notes: Counter[str] = field(default_factory=Counter)
 
@@ -223,21 +222,21 @@ class _BatchImporter:
 
     def _validate(self, raw: RawRecord) -> tuple[RawRecord, ClaimRecord] | None:
         if raw.problem is not None:
-            self._fail(raw, raw.problem)
+            self._fail(raw, raw.problem, raw.hints)
             return None
         try:
             return raw, ClaimRecord.model_validate(raw.data)
         except ValidationError as error:
             dropped = _without_bad_evidence(raw.data, error)
             if dropped is None:
-                self._fail(raw, _validation_reason(error))
+                self._fail(raw, _validation_reason(error), _validation_hints(error))
                 return None
             data, reasons = dropped
         # One unusable evidence link ("Metadata" where a URL belongs) must not cost the claim.
         try:
             record = ClaimRecord.model_validate(data)
         except ValidationError as error:
-            self._fail(raw, _validation_reason(error))
+            self._fail(raw, _validation_reason(error), _validation_hints(error))
             return None
         self.summary.evidence_dropped += len(reasons)
         self.summary.notes.update(f"evidence link dropped: {reason}" for reason in reasons)
@@ -250,7 +249,7 @@ class _BatchImporter:
             spans = [self._span(item, sources) for item in record.appearances]
             reviews = [self._resolve_review(item) for item in record.reviews]
         except (_RecordProblem, FactdbError) as error:
-            self._fail(raw, str(error))
+            self._fail(raw, str(error), getattr(error, "hints", ()))
             return None
         return _Prepared(
             raw=raw,
@@ -292,20 +291,23 @@ class _BatchImporter:
                 item.worst_rating,
                 publisher=(item.publisher_url, item.url, item.publisher, item.reviewer),
             )
-            status, basis = match.status, StatusBasis(match.basis.value)
+            status, basis = match.status, match.basis
         if status is Status.UNVERIFIED:
             raise _RecordProblem("reviews.status: a review cannot set 'unverified'")
         label = item.rating_label or status.display_name
         return item, status, basis, _reviewer(item), label
 
-    def _fail(self, raw: RawRecord, reason: str) -> None:
+    def _fail(self, raw: RawRecord, reason: str, hints: Sequence[Hint] = ()) -> None:
         if self.options.on_error is OnError.ABORT:
-            raise ImportRecordError(raw.location, reason)
+            raise ImportRecordError(raw.location, reason, hints)
         self.summary.failed += 1
+        rejected = RejectedRecord(
+            location=raw.location, reason=reason, record=raw.data, hints=tuple(hints)
+        )
         if len(self.summary.first_rejections) < FIRST_REJECTIONS:
-            self.summary.first_rejections.append(f"{raw.location}: {reason}")
+            self.summary.first_rejections.append(rejected.model_copy(update={"record": None}))
         if self.on_reject is not None:
-            self.on_reject(RejectedRecord(location=raw.location, reason=reason, record=raw.data))
+            self.on_reject(rejected)
 
     def _core(self, statement: Executable, rows: list[dict[str, Any]]) -> None:
         """A multi-row statement in Core: the ORM's per-row bookkeeping is what a bulk load must
@@ -699,21 +701,8 @@ def _table(model: type[Base]) -> Table:
 
 
 def _newest_statuses(session: Session, claim_ids: Sequence[int]) -> dict[int, str]:
-    newest = (
-        select(
-            Review.claim_id,
-            Review.status,
-            func.row_number()
-            .over(
-                partition_by=Review.claim_id,
-                order_by=NEWEST_REVIEW_FIRST,
-            )
-            .label("rank"),
-        )
-        .where(Review.claim_id.in_(claim_ids))
-        .subquery()
-    )
-    rows = session.execute(select(newest.c.claim_id, newest.c.status).where(newest.c.rank == 1))
+    newest = newest_reviews(Review.status, where=Review.claim_id.in_(claim_ids))
+    rows = session.execute(newest)
     return dict(rows.all())
 
 
@@ -815,6 +804,16 @@ def _without_bad_evidence(
 def _chunks(items: Sequence[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(items), LOOKUP_CHUNK):
         yield list(items[start : start + LOOKUP_CHUNK])
+
+
+def _validation_hints(error: ValidationError) -> tuple[Hint, ...]:
+    """The hints of the values a validator refused (Pydantic keeps the exception it raised)."""
+    hints: list[Hint] = []
+    for problem in error.errors(include_url=False, include_input=False)[:3]:
+        refused = problem.get("ctx", {}).get("error")
+        if isinstance(refused, HintedValueError):
+            hints.extend(hint for hint in refused.hints if hint not in hints)
+    return tuple(hints)
 
 
 def _validation_reason(error: ValidationError) -> str:

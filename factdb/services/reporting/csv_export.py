@@ -5,8 +5,8 @@ counts are joined by correlated look-ups on the claim's indexes, lists are conca
 are spelled out and (unless raw) formula cells neutralised, all in SQL; Python only hands the
 rows to ``csv.writer`` (per-row Python, not the queries, was what the report cost). Elsewhere
 (and as the reference the SQLite statement is tested against) a page of claims at a time is
-read with a handful of queries and assembled in Python. Both produce the same cells as
-``ClaimCsvRow.from_claim`` (tests keep the three equal).
+read with a handful of queries and assembled in Python. Tests hold both to the same cells, and
+to an oracle that works them out claim by claim from the read schema.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from factdb.models import (
 from factdb.schemas.claims import ClaimFilter
 from factdb.schemas.rows import EVIDENCE_SEPARATOR, EXTERNAL_ID_SEPARATOR, external_id_cell
 from factdb.schemas.types import TAG_SEPARATOR
+from factdb.services.claims.newest_review import newest_reviews
 from factdb.services.claims.query import filter_criteria
 
 PAGE_SIZE = 5_000
@@ -397,30 +398,18 @@ def _appearance_cells(appearance: Sequence[Any]) -> tuple[str, ...]:
 def _latest_reviews(
     session: Session, low: int, high: int
 ) -> tuple[dict[int, tuple[Any, ...]], dict[int, int]]:
-    ranked = (
-        select(
-            Review.claim_id,
-            Review.rating_label,
-            Review.reviewed_at,
-            Review.reviewer,
-            Review.note,
-            Review.url,
-            func.row_number()
-            .over(
-                partition_by=Review.claim_id,
-                order_by=NEWEST_REVIEW_FIRST,
-            )
-            .label("rank"),
-            func.count().over(partition_by=Review.claim_id).label("reviews"),
-        )
-        .where(Review.claim_id.between(low, high))
-        .subquery()
+    newest = newest_reviews(
+        Review.rating_label,
+        Review.reviewed_at,
+        Review.reviewer,
+        Review.note,
+        Review.url,
+        where=Review.claim_id.between(low, high),
+        counted=True,
     )
     latest: dict[int, tuple[Any, ...]] = {}
     counts: dict[int, int] = {}
-    for claim_id, label, reviewed_at, reviewer, note, url, _, total in _core(session).execute(
-        select(ranked).where(ranked.c.rank == 1)
-    ):
+    for claim_id, label, reviewed_at, reviewer, note, url, total in _core(session).execute(newest):
         latest[claim_id] = (label, reviewed_at, reviewer, note, url)
         counts[claim_id] = total
     return latest, counts

@@ -1,0 +1,1 @@
+"""What the tests share besides fixtures (those stay in ``tests/conftest.py``)."""
