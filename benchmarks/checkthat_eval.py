@@ -113,7 +113,7 @@ def bm25_baseline(claims: Sequence[tuple[int, str, str]]) -> Callable[[str], lis
 
 
 def records(claims: Sequence[tuple[int, str, str]]) -> Iterator[Any]:
-    from factdb.formats.records import RawRecord
+    from factdb.formats.readers.records import RawRecord
 
     for vclaim_id, claim, title in claims:
         review: dict[str, Any] = {"status": "other", "reviewer": "Snopes"}

@@ -123,21 +123,31 @@ def sqlite_path(url: str | URL) -> Path | None:
     return Path(database)
 
 
-def create_db_engine(url: str) -> Engine:
+def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for the URL. ``read_only``: a SQLite file is opened read-only and never
+    created (a server's database is read like any other; the caller only reads)."""
     parsed = parse_url(url)
     if is_sqlite(parsed):
         path = sqlite_path(parsed)
-        if path is not None:
+        read_only_url = _sqlite_read_only_url(path, asked=read_only)
+        if path is not None and read_only_url is None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        read_only = _read_only_url(path) if path is not None else None
         engine = create_engine(
-            read_only or parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            read_only_url or parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )
-        _configure_sqlite(engine, read_only_path=path if read_only else None)
+        _configure_sqlite(engine, read_only_path=path if read_only_url else None)
         return engine
     engine = create_engine(parsed, pool_pre_ping=True)
     _configure_postgres(engine)
     return engine
+
+
+def _sqlite_read_only_url(path: Path | None, *, asked: bool) -> URL | None:
+    if path is None:
+        return None
+    if asked:
+        return make_url(f"sqlite:///file:{quote(str(path))}?mode=ro&uri=true")
+    return _read_only_url(path)
 
 
 def _read_only_url(path: Path) -> URL | None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from factdb.db import create_db_engine, transaction
 from factdb.domain import OnError
-from factdb.formats.records import RawRecord
+from factdb.formats.readers.records import RawRecord
 from factdb.models import Base
 from factdb.services.claims.counts import counts, recount
 from factdb.services.ingest.importing import ImportOptions, import_records

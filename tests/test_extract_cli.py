@@ -259,7 +259,7 @@ def test_interactive_rejects_format(cli: CliRun, article: Path) -> None:
 def test_the_default_minimum_score_is_the_library_constant() -> None:
     import inspect
 
-    from factdb.cli import extraction as command
+    from factdb.cli.commands import extraction as command
     from factdb.extraction import DEFAULT_MIN_SCORE
 
     assert vars(command)["DEFAULT_MIN_SCORE"] is DEFAULT_MIN_SCORE

@@ -23,7 +23,7 @@ from factdb.formats.claimreview import (
     read_claimreview,
     write_claimreview_feed,
 )
-from factdb.formats.records import RawRecord
+from factdb.formats.readers.records import RawRecord
 from factdb.schemas.interchange import (
     ClaimRecord,
     ExportedAppearance,

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from factdb.errors import ImportFormatError
 from factdb.formats.google_factcheck import read_google_factcheck
-from factdb.formats.records import RawRecord
+from factdb.formats.readers.records import RawRecord
 from factdb.schemas.interchange import ClaimRecord
 
 DATA = Path(__file__).parent / "data"

@@ -31,11 +31,11 @@ from hypothesis import HealthCheck, currently_in_test_context, event, given, set
 from hypothesis import strategies as st
 from typer.testing import Result
 
-import factdb.cli.interchange
+import factdb.cli.commands.interchange
 from factdb.domain import Status, parse_status
-from factdb.formats.csv_records import MAX_FIELD_CHARS
-from factdb.formats.jsonl_records import MAX_LINE_BYTES
-from factdb.formats.records import text_value
+from factdb.formats.readers.csv_records import MAX_FIELD_CHARS
+from factdb.formats.readers.jsonl_records import MAX_LINE_BYTES
+from factdb.formats.readers.records import text_value
 from factdb.schemas.types import (
     MAX_CLAIM_LENGTH,
     MAX_NOTE_LENGTH,
@@ -1008,7 +1008,7 @@ def test_document_limit(
 ) -> None:
     # The real limit is 256 MiB; the check is the same with a smaller one.
     limit = 1024 * 1024
-    monkeypatch.setattr(factdb.cli.interchange, "MAX_DOCUMENT_BYTES", limit)
+    monkeypatch.setattr(factdb.cli.commands.interchange, "MAX_DOCUMENT_BYTES", limit)
     claim_review = {
         "@type": "ClaimReview",
         "claimReviewed": "A fine claim",
@@ -1274,7 +1274,7 @@ def test_one_uid_twice_in_a_file(cli: CliRun, counts: Counts, tmp_path: Path) ->
 def test_standard_input_over_the_limit_is_not_truncated(
     cli: CliRun, counts: Counts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(factdb.cli.interchange, "MAX_DOCUMENT_BYTES", 16)
+    monkeypatch.setattr(factdb.cli.commands.interchange, "MAX_DOCUMENT_BYTES", 16)
     before = counts()
     result = cli("import", "-", "--map", "claim=text", input="claim\nHello world\nsecond claim\n")
     # Either all of it ("Hello world" and "second claim") or a refusal; never "Hello worl".

@@ -12,10 +12,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from factdb.errors import Hint, ImportFormatError, Setting
-from factdb.formats.csv_records import TableOptions, read_csv
-from factdb.formats.dates import DateProblem, read_date_text
-from factdb.formats.json_records import member_values, read_json
-from factdb.formats.mapped import MapOptions
+from factdb.formats.readers.csv_records import TableOptions, read_csv
+from factdb.formats.readers.dates import DateProblem, read_date_text
+from factdb.formats.readers.json_records import member_values, read_json
+from factdb.formats.readers.mapped import MapOptions
 
 # Cells as TSV can carry them: anything but the tab and the line breaks that delimit them.
 tsv_cell = st.text(
@@ -102,7 +102,7 @@ def test_json_arrays_stream_in_any_chunk_size(
 ) -> None:
     document: Any = {"meta": {"n": [1, 2]}, key: records} if key else records
     data = json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8")
-    import factdb.formats.json_records as module
+    import factdb.formats.readers.json_records as module
 
     saved = module.CHUNK_CHARS
     module.CHUNK_CHARS = chunk

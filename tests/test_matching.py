@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from factdb.db import create_db_engine, transaction
 from factdb.domain import OnError
 from factdb.errors import ConflictError
-from factdb.formats.match_queries import read_queries
-from factdb.formats.records import RawRecord
+from factdb.formats.readers.match_queries import read_queries
+from factdb.formats.readers.records import RawRecord
 from factdb.models import Claim, ClaimEmbedding
 from factdb.services.ingest.importing import ImportOptions, import_records
 from factdb.services.matching.dedupe import (
@@ -428,7 +428,7 @@ def test_batch_mode_on_worker_processes_answers_as_one_process(
     add_claims(db_url, CLAIMS)
     # Blocks of two queries: the first is answered by the command's own process, the others by
     # two workers with their own connections, and the answers come back in the queries' order.
-    monkeypatch.setattr("factdb.cli.discovery.MATCH_BLOCK", 2)
+    monkeypatch.setattr("factdb.cli.commands.discovery.MATCH_BLOCK", 2)
     texts = [
         "Bananas are radioactive",
         "A Grande Muralha da China é visível do espaço",
@@ -532,7 +532,7 @@ def test_ctrl_c_stops_a_batch_and_its_workers_without_a_traceback(
 def test_batch_mode_uses_the_cores_for_a_file_and_one_process_for_a_stream(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from factdb.cli.discovery import _default_workers
+    from factdb.cli.commands.discovery import _default_workers
     from factdb.services.matching.batch import MAX_WORKERS, available_cores
 
     queries = tmp_path / "queries.txt"

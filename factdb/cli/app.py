@@ -97,7 +97,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         if only is not None and name != only:
             continue
         command: Callable[..., Any] | typer.Typer = getattr(
-            import_module(f"factdb.cli.{module}"), attribute
+            import_module(f"factdb.cli.commands.{module}"), attribute
         )
         if isinstance(command, typer.Typer):
             application.add_typer(command, name=name)

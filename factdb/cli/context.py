@@ -94,6 +94,17 @@ class AppState:
             ensure_current(engine=self._engine)
         return self._engine
 
+    def existing_engine(self) -> Engine | None:
+        """A read-only engine on the database if it exists (None for a missing SQLite file):
+        nothing is created, upgraded or written."""
+        from factdb.db import create_db_engine, is_sqlite, sqlite_path
+
+        url = self.url
+        path = sqlite_path(url) if is_sqlite(url) else None
+        if is_sqlite(url) and (path is None or not path.is_file()):
+            return None
+        return create_db_engine(url, read_only=True)
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()

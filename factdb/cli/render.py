@@ -15,8 +15,7 @@ if TYPE_CHECKING:
 
     from factdb.schemas.claims import ClaimRead
     from factdb.schemas.history import HistoryEntryRead
-    from factdb.schemas.info import DatabaseInfo, Stats
-    from factdb.schemas.report import ReportSummary, VerdictMix
+    from factdb.schemas.report import DatabaseInfo, ReportSummary, Stats, VerdictMix
     from factdb.schemas.sources import SourceRead
 
 TEXT_PREVIEW = 80

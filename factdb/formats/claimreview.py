@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from factdb.domain import BEST_RATING, WORST_RATING, ClaimantKind, Status, StatusBasis
 from factdb.errors import ImportFormatError
-from factdb.formats.records import (
+from factdb.formats.readers.records import (
     RawRecord,
     decode_utf8,
     json_kind,

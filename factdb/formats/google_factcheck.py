@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from factdb.errors import ImportFormatError
-from factdb.formats.records import (
+from factdb.formats.readers.records import (
     RawRecord,
     decode_utf8,
     json_error,

@@ -1,4 +1,5 @@
-"""The shapes of a report: the summary figures, claims with their history, and annotated sources.
+"""The shapes of what factdb reports: ``info`` and ``stats`` figures, and the report's summary,
+claims with their history, and annotated sources.
 
 Plain read models filled from set-based queries (never from ORM objects), so a report of a large
 database costs a few queries per page of claims.
@@ -119,3 +120,25 @@ class ReportSource(ReportModel):
     published_at: datetime | None
     text: str
     spans: list[ReportSpan]
+
+
+class DatabaseInfo(BaseModel):
+    database: str
+    dialect: str
+    revision: str | None
+    head: str
+    counts: dict[str, int]
+    statuses: dict[str, int]
+
+
+class Stats(BaseModel):
+    """What ``factdb stats`` reports: live (not deleted) claims, counted several ways."""
+
+    claims: int
+    reviewed: int
+    deleted: int
+    by_status: dict[str, int]
+    by_language: dict[str, int]
+    by_month: dict[str, int]
+    top_claimants: list[tuple[str, int]]
+    top_sources: list[tuple[str, int]]

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from factdb.db import mask_url
 from factdb.models import Appearance, Base, Claim, Claimant, Review, Source
-from factdb.schemas.info import DatabaseInfo
+from factdb.schemas.report import DatabaseInfo
 from factdb.services.admin.schema import schema_head, stored_revision
 
 _COUNTED: dict[str, type[Base]] = {

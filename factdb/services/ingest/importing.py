@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from factdb.domain import HistoryAction, OnError, Status, StatusBasis
 from factdb.errors import FactdbError, Hint, HintedValueError, InvalidInputError
-from factdb.formats.records import RawRecord
+from factdb.formats.readers.records import RawRecord
 from factdb.models import (
     Appearance,
     Base,

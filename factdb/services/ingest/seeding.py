@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 from factdb.errors import SeedError
 from factdb.models import Claim, Source
 from factdb.schemas.claims import AppearanceCreate, ClaimCreate
-from factdb.schemas.seeds import SeedClaim, SeedClaims, SeedSource
-from factdb.schemas.sources import ClaimantCreate, SourceCreate
+from factdb.schemas.sources import ClaimantCreate, SeedClaim, SeedClaims, SeedSource, SourceCreate
 from factdb.schemas.types import fingerprint
 from factdb.services.claims.claimants import get_or_create_claimant
 from factdb.services.claims.recording import create_claim
@@ -46,9 +45,14 @@ def seed(*, session: Session, seeds_path: Path, actor: str) -> SeedSummary:
     return summary
 
 
-def _seed_folder(session: Session, folder: Path, actor: str, summary: SeedSummary) -> None:
+def read_seed_source(folder: Path) -> tuple[SeedSource, str]:
+    """A seed folder's page metadata and its text, checked against the recorded SHA-256."""
     meta = _load(folder / SOURCE_FILE, SeedSource)
-    text = _read_text(folder / meta.text_file, meta.text_sha256)
+    return meta, _read_text(folder / meta.text_file, meta.text_sha256)
+
+
+def _seed_folder(session: Session, folder: Path, actor: str, summary: SeedSummary) -> None:
+    meta, text = read_seed_source(folder)
     source = session.scalar(select(Source).where(Source.url == meta.url))
     if source is None:
         fields = meta.model_dump(include=set(SourceCreate.model_fields) - {"text"})

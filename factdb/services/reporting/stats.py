@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from factdb.schemas.info import Stats
+from factdb.schemas.report import Stats
 
 TOP = 10
 # Dimensions read whole (few keys each); claimants and sources are read top first by the index.

@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 from factdb.errors import Hint, ImportFormatError, Setting
 from factdb.formats.csv_report import restore_cell
-from factdb.formats.mapped import (
+from factdb.formats.readers.mapped import (
     MAPPABLE_FIELDS,
     MapOptions,
     MappingProblem,
@@ -20,7 +20,7 @@ from factdb.formats.mapped import (
     mapped_record,
     review_part,
 )
-from factdb.formats.records import RawRecord
+from factdb.formats.readers.records import RawRecord
 from factdb.schemas.rows import CSV_COLUMNS
 from factdb.schemas.types import TAG_SEPARATOR
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from factdb.errors import ImportFormatError
-from factdb.formats.json_records import object_record
-from factdb.formats.mapped import MapOptions
-from factdb.formats.records import RawRecord
+from factdb.formats.readers.json_records import object_record
+from factdb.formats.readers.mapped import MapOptions
+from factdb.formats.readers.records import RawRecord
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 

@@ -230,7 +230,7 @@ def _print_batch(
     form: MatchFormat,
 ) -> None:
     from factdb.cli.render import preview, print_table
-    from factdb.formats.match_queries import read_queries
+    from factdb.formats.readers.match_queries import read_queries
     from factdb.services.matching.batch import answer_blocks
 
     label = "standard input" if name == "-" else name

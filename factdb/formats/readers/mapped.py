@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from factdb.errors import HintedValueError
-from factdb.formats.dates import DateProblem, read_date_text
+from factdb.formats.readers.dates import DateProblem, read_date_text
 
 MAPPABLE_FIELDS: dict[str, str] = {
     "uid": "the claim's UUID",

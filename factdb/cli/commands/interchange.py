@@ -18,12 +18,12 @@ from factdb.cli.options import (
 )
 from factdb.domain import ExportFormat, OnError
 from factdb.errors import InvalidInputError
-from factdb.formats.detect import ImportFormat
+from factdb.formats.readers.detect import ImportFormat
 
 if TYPE_CHECKING:
-    from factdb.formats.csv_records import TableOptions
-    from factdb.formats.mapped import MapOptions
-    from factdb.formats.records import RawRecord
+    from factdb.formats.readers.csv_records import TableOptions
+    from factdb.formats.readers.mapped import MapOptions
+    from factdb.formats.readers.records import RawRecord
     from factdb.schemas.claims import ClaimFilter
     from factdb.schemas.interchange import RejectedRecord
     from factdb.services.ingest.importing import ImportSummary
@@ -245,8 +245,8 @@ def _rejected_line(item: RejectedRecord) -> dict[str, Any]:
 def _map_options(
     pairs: list[str], constants: list[str], dataset: str | None, date_format: str | None
 ) -> MapOptions | None:
-    from factdb.formats.dates import check_date_format
-    from factdb.formats.mapped import MapOptions
+    from factdb.formats.readers.dates import check_date_format
+    from factdb.formats.readers.mapped import MapOptions
 
     if not pairs:
         for option, given in (("--set", constants), ("--dataset", dataset)):
@@ -296,7 +296,7 @@ def _parse_mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def _known_field(field: str, option: str, pair: str, sep: str) -> str:
-    from factdb.formats.mapped import MAPPABLE_FIELDS
+    from factdb.formats.readers.mapped import MAPPABLE_FIELDS
 
     if not sep or not field:
         shape = "COLUMN=FIELD" if option == "map" else "FIELD=VALUE"
@@ -320,7 +320,7 @@ def _table_options(
 ) -> TableOptions:
     import codecs
 
-    from factdb.formats.csv_records import TableOptions
+    from factdb.formats.readers.csv_records import TableOptions
 
     for option, value in (("delimiter", delimiter), ("quote", quote)):
         if value is not None and len(_one_char(value)) != 1:
@@ -371,11 +371,11 @@ def _read_one(
     from dataclasses import replace
 
     from factdb.formats.claimreview import read_claimreview
-    from factdb.formats.csv_records import TableOptions, read_csv
-    from factdb.formats.detect import detect_format
     from factdb.formats.google_factcheck import read_google_factcheck
-    from factdb.formats.json_records import read_json
-    from factdb.formats.jsonl_records import read_jsonl
+    from factdb.formats.readers.csv_records import TableOptions, read_csv
+    from factdb.formats.readers.detect import detect_format
+    from factdb.formats.readers.json_records import read_json
+    from factdb.formats.readers.jsonl_records import read_jsonl
 
     found = input_format
     if found is ImportFormat.AUTO:

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from factdb.errors import ImportFormatError
-from factdb.formats.mapped import FieldValue, MapOptions, MappingProblem, mapped_record
-from factdb.formats.records import RawRecord, json_kind
+from factdb.formats.readers.mapped import FieldValue, MapOptions, MappingProblem, mapped_record
+from factdb.formats.readers.records import RawRecord, json_kind
 
 CHUNK_CHARS = 64 * 1024
 MAX_RECORD_CHARS = 64 * 1024 * 1024

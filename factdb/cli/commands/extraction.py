@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 STDIN = "-"
 SEED_TEXT = "article.txt"
-SEED_METADATA = "source.json"
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 ANSWERS = frozenset({"k", "s", "e", "keep", "skip", "edit"})
 
@@ -130,7 +129,7 @@ def _read(ref: str) -> dict[str, Any]:
     path = Path(ref)
     if path.is_dir():
         return _from_seed_folder(path)
-    from factdb.cli.sources import read_text_file
+    from factdb.cli.commands.sources import read_text_file
 
     text = read_text_file(path)
     if path.suffix.casefold() in HTML_SUFFIXES:
@@ -163,17 +162,12 @@ def _from_html(html: str, where: str) -> dict[str, Any]:
 
 def _from_seed_folder(folder: Path) -> dict[str, Any]:
     """A folder laid out like seeds/: the text file and the page metadata beside it."""
-    from factdb.cli.sources import read_text_file
-    from factdb.schemas.seeds import SeedSource
-    from factdb.schemas.types import sha256_text
+    from factdb.cli.commands.sources import read_text_file
+    from factdb.services.ingest.seeding import SOURCE_FILE, read_seed_source
 
-    metadata = folder / SEED_METADATA
-    if not metadata.is_file():
+    if not (folder / SOURCE_FILE).is_file():
         return {"text": read_text_file(folder / SEED_TEXT)}
-    meta = SeedSource.model_validate_json(read_text_file(metadata))
-    text = read_text_file(folder / meta.text_file)
-    if sha256_text(text) != meta.text_sha256:
-        raise InvalidInputError(f"{folder / meta.text_file} does not match its recorded SHA-256")
+    meta, text = read_seed_source(folder)
     fields = meta.model_dump(include={"url", "title", "publisher", "published_at", "language"})
     return {"text": text, **{key: value for key, value in fields.items() if value is not None}}
 
@@ -265,29 +259,19 @@ def _known_claimants(ctx: typer.Context, candidates: list[ExtractedClaim]) -> li
     """
     if not any(candidate.claimant for candidate in candidates):
         return candidates
-    import sqlite3
-
-    from sqlalchemy import create_engine
     from sqlalchemy.exc import SQLAlchemyError
-    from sqlalchemy.orm import Session
 
-    from factdb.db import create_db_engine, is_sqlite, sqlite_path
+    from factdb.db import transaction
     from factdb.services.admin.schema import schema_head, stored_revision
     from factdb.services.ingest.extraction import resolve_claimants
 
-    url = state(ctx).url
-    if is_sqlite(url):
-        path = sqlite_path(url)
-        if path is None or not path.is_file():
-            return candidates
-        read_only = f"{path.resolve().as_uri()}?mode=ro"
-        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(read_only, uri=True))
-    else:
-        engine = create_db_engine(url)
+    engine = state(ctx).existing_engine()
+    if engine is None:
+        return candidates
     try:
         if stored_revision(engine=engine) != schema_head():
             return candidates
-        with Session(engine) as session:
+        with transaction(engine, write=False) as session:
             return resolve_claimants(session=session, candidates=candidates)
     except SQLAlchemyError:
         return candidates
