@@ -17,12 +17,8 @@ from pydantic import ValidationError
 from pyld import jsonld  # type: ignore[import-untyped]
 
 from factdb.errors import ImportFormatError, InvalidInputError
-from factdb.formats.claimreview import (
-    FeedStats,
-    Organization,
-    read_claimreview,
-    write_claimreview_feed,
-)
+from factdb.formats.claimreview import FeedStats, Organization, write_claimreview_feed
+from factdb.formats.readers.claimreview import read_claimreview
 from factdb.formats.readers.records import RawRecord
 from factdb.schemas.interchange import (
     ClaimRecord,

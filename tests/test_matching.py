@@ -29,7 +29,8 @@ from factdb.services.matching.dedupe import (
     differences,
     duplicate_clusters,
 )
-from factdb.services.matching.matcher import merge_cluster, open_matcher
+from factdb.services.matching.duplicates import merge_cluster
+from factdb.services.matching.matcher import open_matcher
 from factdb.services.matching.rerank import FEATURES, Candidate, Query, features, load_reranker
 from factdb.services.vectors.embeddings import index_state, model_id
 from tests.helpers.cli import CliRun

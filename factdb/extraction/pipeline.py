@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from factdb.domain import ClaimantKind
 from factdb.extraction.checkworthiness import shipped_model
 from factdb.extraction.features import claim_type, reasons_in
-from factdb.extraction.grammar import PRONOUN_SPEAKER, Frame, find_frame, mentions
+from factdb.extraction.grammar import Frame, find_frame
 from factdb.extraction.languages import is_english
 from factdb.extraction.lexicon import PRONOUNS, word_set
 from factdb.extraction.names import Register, Speaker, role_mentions
@@ -34,6 +34,7 @@ from factdb.extraction.segment import (
     trimmed,
     word_count,
 )
+from factdb.extraction.speakers import PRONOUN_SPEAKER, mentions
 from factdb.schemas.extraction import Attribution, ExtractedClaim, Reason
 
 if TYPE_CHECKING:

@@ -66,7 +66,7 @@ def add(
     from factdb.config import current_actor
     from factdb.schemas.claims import ClaimCreate
     from factdb.services.claims.recording import create_claim
-    from factdb.services.matching.matcher import similar_to
+    from factdb.services.matching.duplicates import similar_to
 
     claim_in = ClaimCreate.model_validate(
         {

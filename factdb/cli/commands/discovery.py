@@ -346,7 +346,7 @@ def dedupe(
     from factdb.config import current_actor
     from factdb.errors import InvalidInputError
     from factdb.services.matching.dedupe import duplicate_clusters
-    from factdb.services.matching.matcher import merge_cluster
+    from factdb.services.matching.duplicates import merge_cluster
     from factdb.services.vectors.embeddings import index_state
 
     if merge and any_claimant:

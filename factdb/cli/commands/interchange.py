@@ -370,8 +370,8 @@ def _read_one(
 ) -> Iterator[RawRecord]:
     from dataclasses import replace
 
-    from factdb.formats.claimreview import read_claimreview
     from factdb.formats.google_factcheck import read_google_factcheck
+    from factdb.formats.readers.claimreview import read_claimreview
     from factdb.formats.readers.csv_records import TableOptions, read_csv
     from factdb.formats.readers.detect import detect_format
     from factdb.formats.readers.json_records import read_json

@@ -1,4 +1,4 @@
-"""Has this been checked already? Claims similar to a text, and clusters of likely duplicates.
+"""Has this been checked already? Claims similar to a text, best first.
 
 ``match`` is hybrid. Three rankings of candidate claims are made: full-text relevance (BM25 on
 SQLite, ts_rank_cd on PostgreSQL) of the claim texts, the same over fact-check titles, and the
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
-from factdb.models import NEWEST_REVIEW_FIRST, Appearance, Claim, Claimant, Review, utcnow
+from factdb.models import NEWEST_REVIEW_FIRST, Claim, Claimant, Review
 from factdb.services.matching.rerank import (
     Candidate,
     Query,
@@ -45,15 +45,9 @@ from factdb.services.vectors.embeddings import (
 )
 
 if TYPE_CHECKING:
-    from factdb.services.matching.dedupe import DuplicateCluster
     from factdb.services.vectors.embeddings import Matrix
 
-# Merging, the near-duplicate warning and their imports (pydantic schemas, history, rapidfuzz)
-# are loaded only by the commands that use them: `match` starts without them.
-
 CANDIDATES = 100
-KEY_WORDS = 5
-NEAR_DUPLICATE_SCORE = 90.0
 # How many of a query's words reach the full-text engine: the longest, a cheap stand-in for the
 # rarest (short words are mostly function words in every language, and cost the most to scan).
 LEXICAL_WORDS = 32
@@ -458,113 +452,3 @@ def _postgres_titles(words: Sequence[str]) -> Select[int, float]:
         .where(Claim.deleted_at.is_(None))
         .order_by(score.desc(), Review.id)
     )
-
-
-def _fuzzy_matches(
-    *,
-    session: Session,
-    text: str,
-    limit: int = 5,
-    min_score: float = 0.0,
-    exclude: Iterable[int] = (),
-) -> list[MatchHit]:
-    """Claims that read like ``text`` word for word (rapidfuzz on sorted words, 0-100): the
-    quick near-duplicate warning of ``add``, which needs no model."""
-    from rapidfuzz import fuzz, process, utils
-
-    words = query_words(text)
-    distinctive = sorted(words, key=len, reverse=True)[:KEY_WORDS]
-    if not distinctive:
-        return []
-    hits = search_claims(session=session, query=" ".join(distinctive), limit=200, any_word=True)
-    excluded = set(exclude)
-    ids = [hit.claim_id for hit in hits if hit.claim_id not in excluded]
-    if not ids:
-        return []
-    texts = dict(session.execute(select(Claim.id, Claim.text).where(Claim.id.in_(ids))).all())
-    scored = process.extract(
-        text,
-        texts,
-        scorer=fuzz.token_sort_ratio,
-        processor=utils.default_process,
-        limit=limit,
-        score_cutoff=min_score,
-    )
-    return [
-        MatchHit(claim_id=key, score=round(score, 1), text=found) for found, score, key in scored
-    ]
-
-
-def merge_cluster(*, session: Session, cluster: DuplicateCluster, actor: str) -> list[int]:
-    """Fold duplicates into the kept claim: their sources are attributed to it, and they are
-    soft-deleted with a pointer to it. Their reviews stay where they are (reviews are
-    append-only); the history of both sides says what happened. Never across claimants."""
-    from factdb.domain import HistoryAction
-    from factdb.services.claims.history import record_history
-    from factdb.services.claims.rows import lock_claim_for_change
-    from factdb.services.matching.dedupe import check_same_claimant
-
-    keep = lock_claim_for_change(session=session, claim_id=cluster.keep.claim_id)
-    merged: list[int] = []
-    for duplicate in cluster.duplicates:
-        claim = lock_claim_for_change(session=session, claim_id=duplicate.claim_id)
-        check_same_claimant(keep=keep, duplicate=claim)
-        moved = _copy_appearances(session, claim, keep)
-        claim.deleted_at = utcnow()
-        record_history(
-            session=session,
-            claim_id=claim.id,
-            action=HistoryAction.DELETED,
-            actor=actor,
-            changes={"reason": f"merged into claim {keep.id}", "merged_into": keep.id},
-        )
-        record_history(
-            session=session,
-            claim_id=keep.id,
-            action=HistoryAction.EDITED,
-            actor=actor,
-            changes={"merged_from": claim.id, "score": duplicate.score, "sources_added": moved},
-        )
-        merged.append(claim.id)
-    keep.updated_at = utcnow()
-    session.flush()
-    return merged
-
-
-def _copy_appearances(session: Session, source_claim: Claim, target: Claim) -> list[str]:
-    present = set(
-        session.scalars(select(Appearance.source_id).where(Appearance.claim_id == target.id))
-    )
-    added = []
-    for appearance in source_claim.appearances:
-        if appearance.source_id in present:
-            continue
-        session.add(
-            Appearance(
-                claim_id=target.id,
-                source_id=appearance.source_id,
-                quote=appearance.quote,
-                quote_start=appearance.quote_start,
-                quote_end=appearance.quote_end,
-            )
-        )
-        present.add(appearance.source_id)
-        added.append(appearance.source.url)
-    return added
-
-
-def similar_to(
-    *, session: Session, claim_ids: Sequence[int], min_score: float = NEAR_DUPLICATE_SCORE
-) -> dict[int, list[MatchHit]]:
-    """For each claim, the other claims that read like it (the near-duplicate warning)."""
-    found: dict[int, list[MatchHit]] = {}
-    for claim_id in claim_ids:
-        text = session.scalar(select(Claim.text).where(Claim.id == claim_id))
-        if text is None:
-            continue
-        hits = _fuzzy_matches(
-            session=session, text=text, limit=3, min_score=min_score, exclude=[claim_id]
-        )
-        if hits:
-            found[claim_id] = hits
-    return found
