@@ -28,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 from factdb.domain import Status
-from factdb.ratings import RatingMapper
+from factdb.ratings.mapper import RatingMapper
 
 XFACT_LABELS = (
     Path(__file__).resolve().parents[1].parent

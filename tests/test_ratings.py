@@ -13,17 +13,16 @@ from hypothesis import strategies as st
 
 from factdb.domain import Status, StatusBasis
 from factdb.errors import InvalidInputError
-from factdb.ratings import (
+from factdb.ratings.labels import (
     BUILTIN_LABELS,
     LABEL_FILES,
     LABEL_SOURCES,
     PUBLISHER_LABELS,
-    RatingMapper,
     RatingMatch,
-    combine_verdicts,
     normalize_label,
     publisher_domain,
 )
+from factdb.ratings.mapper import RatingMapper, combine_verdicts
 
 FACTCKBR = Path(__file__).resolve().parents[2] / "shared" / "data" / "factckbr" / "FACTCKBR.tsv"
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError, IntegrityError, InternalError, OperationalError
 
 from factdb.db import create_db_engine
-from factdb.ratings import RatingMapper
+from factdb.ratings.mapper import RatingMapper
 from factdb.services.reviews.relabel import relabel_reviews
 from tests.helpers.cli import CliRun
 

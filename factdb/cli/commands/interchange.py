@@ -195,7 +195,7 @@ def import_files(
     from factdb.cli.progress import progress
     from factdb.config import current_actor
     from factdb.formats.jsonlines import write_json_line
-    from factdb.ratings import RatingMapper
+    from factdb.ratings.mapper import RatingMapper
     from factdb.schemas.types import normalize_language
     from factdb.services.ingest.importing import ImportOptions, import_records
 

@@ -27,7 +27,7 @@ def relabel(
     `factdb verify` are never changed.
     """
     from factdb.config import current_actor
-    from factdb.ratings import RatingMapper
+    from factdb.ratings.mapper import RatingMapper
     from factdb.services.reviews.relabel import relabel_reviews
 
     mapper = RatingMapper.from_csv(rating_map) if rating_map else RatingMapper()

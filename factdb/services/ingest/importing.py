@@ -47,7 +47,7 @@ from factdb.models import (
     Source,
     utcnow,
 )
-from factdb.ratings import RatingMapper
+from factdb.ratings.mapper import RatingMapper
 from factdb.schemas.interchange import AppearanceRecord, ClaimRecord, RejectedRecord, ReviewRecord
 from factdb.schemas.types import fingerprint, sha256_text
 from factdb.services.claims.claimants import name_key

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from factdb.domain import HistoryAction, Status, StatusBasis
 from factdb.models import NEWEST_REVIEW_FIRST, Claim, Review, utcnow
-from factdb.ratings import RatingMapper
+from factdb.ratings.mapper import RatingMapper
 from factdb.services.claims.history import record_history
 
 _BATCH = 1_000
