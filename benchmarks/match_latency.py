@@ -6,8 +6,8 @@ benchmarks/run.py measures `match` on a collection imported through factdb and i
 embedding on this 2-core machine. This script builds the same kind of database directly: the
 claims of a run.py collection (its claims.jsonl, or generated) are inserted with SQL into a
 database at factdb's schema (the full-text index fills through its triggers), and the vectors
-come from `run.fill_synthetic_vectors` (a few thousand claims embedded with the model, the others
-noisy copies of those). Then, against the import line measured in the same run:
+come from `bench.vectors.fill_synthetic_vectors` (a few thousand claims embedded with the model,
+the others noisy copies of those). Then, against the import line measured in the same run:
 
 - one `factdb match TEXT` process (median of several; the first process after the vectors were
   written makes the vector file and is reported apart);
@@ -40,7 +40,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run  # benchmarks/run.py: the generator and the synthetic vectors
+from bench.data import generate
+from bench.harness import compile_factdb_bytecode
+from bench.settings import DEFAULT_SEED, log
+from bench.vectors import fill_synthetic_vectors
 
 FACTDB_WRITER = 1717658484  # the user_version factdb's own writes set (no "direct SQL" history)
 QUERIES = 100
@@ -84,7 +87,7 @@ def build(database: Path, jsonl: Path, claims: int, factdb: str, env: dict[str, 
                 if len(rows) == 50_000:
                     insert(connection, rows)
                     rows = []
-                    run.log(f"  {number:,} claims")
+                    log(f"  {number:,} claims")
         insert(connection, rows)
         connection.execute("PRAGMA user_version = 0")
         connection.commit()
@@ -105,9 +108,9 @@ def main() -> None:
     parser.add_argument("--real-vectors", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="build the database here, reuse it if present")
-    parser.add_argument("--seed", type=int, default=run.DEFAULT_SEED)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args()
-    run.compile_factdb_bytecode()
+    compile_factdb_bytecode()
     factdb = str(Path(sys.executable).with_name("factdb"))
     env = dict(os.environ)
     workdir = Path(tempfile.mkdtemp(prefix="factdb-latency-"))
@@ -115,15 +118,15 @@ def main() -> None:
         database = args.keep or workdir / "factdb.sqlite3"
         jsonl = args.jsonl
         if jsonl is None:
-            jsonl = run.generate(workdir, args.claims, args.seed).jsonl
+            jsonl = generate(workdir, args.claims, args.seed).jsonl
         rng = random.Random(args.seed)
         picked = sorted(rng.sample(range(1, args.claims + 1), QUERIES))
         if not database.exists():
-            run.log(f"inserting {args.claims:,} claims …")
+            log(f"inserting {args.claims:,} claims …")
             started = time.perf_counter()
             build(database, jsonl, args.claims, factdb, env)
-            run.log(f"  {time.perf_counter() - started:.0f} s; synthetic vectors …")
-            run.fill_synthetic_vectors(database, args.real_vectors, set(picked), args.seed)
+            log(f"  {time.perf_counter() - started:.0f} s; synthetic vectors …")
+            fill_synthetic_vectors(database, args.real_vectors, set(picked), args.seed)
         with contextlib.closing(sqlite3.connect(database)) as connection:
             texts = [
                 connection.execute("SELECT text FROM claims WHERE id = ?", (claim_id,)).fetchone()[

@@ -26,7 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import executemany_baseline, generate  # the benchmark's own generator
+from bench.data import generate  # the benchmark's own generator
+from bench.figures_import import executemany_baseline
 
 # (component, substrings of "file:function" that place a profile entry in it), first match wins.
 COMPONENTS: list[tuple[str, tuple[str, ...]]] = [

@@ -1,0 +1,1 @@
+"""factdb's benchmarks as a package: data, harness, one module per group of figures."""
