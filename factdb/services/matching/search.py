@@ -72,13 +72,18 @@ def search_claims(
 # the full-text index and its document lengths at a million claims, and every page missed is
 # read again; a larger cache took about a tenth off `match --queries`' full-text time.
 SEARCH_CACHE_KIB = 65_536
+# And the file's pages read where they lie (memory-mapped) instead of copied through read(): at
+# a million claims this took about a tenth off the full-text time of `match --queries` again.
+# Reads only: SQLite writes through its usual path whatever this says.
+SEARCH_MMAP_BYTES = 1 << 30
 
 
 def cache_for_many_searches(session: Session) -> None:
-    """A larger page cache on this session's SQLite connection (the memory is taken only as
-    pages are read, and given back when the connection closes)."""
+    """A larger page cache, and the file memory-mapped, on this session's SQLite connection (the
+    memory is taken only as pages are read, and given back when the connection closes)."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}"))
+        session.execute(text(f"PRAGMA mmap_size = {SEARCH_MMAP_BYTES}"))
 
 
 def _expression(words: Sequence[str], any_word: bool) -> str:
