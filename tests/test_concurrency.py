@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import random
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -50,6 +51,7 @@ def _count(session: Session, model: type[object]) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
+@pytest.mark.slow
 def test_eight_processes_of_adds_verifies_and_edits(cli: CliRun, db_url: str) -> None:
     for number in range(BASE_CLAIMS):
         added = cli("add", f"Shared claim {number}", "--source", "https://news.example/")

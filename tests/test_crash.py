@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -107,6 +108,7 @@ def _check_consistency(url: str) -> dict[str, int]:
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_killed_import_leaves_nothing_and_a_rerun_completes(db_url: str, tmp_path: Path) -> None:
     records = tmp_path / "big.jsonl"
     _write_records(records)
