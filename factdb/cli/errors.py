@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -123,6 +122,8 @@ def phrase(hint: Hint) -> str:
         return f"pass {option}"
     if hint.example is None:
         return f"give {option}"
+    import shlex  # only when an error is worded: every command starts without it
+
     return f"give {option} (e.g. {option} {shlex.quote(hint.example)})"
 
 

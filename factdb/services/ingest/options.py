@@ -68,7 +68,9 @@ class Rejecter:
     """What becomes of a record that cannot be imported: the import stops (``on_error`` abort)
     or the record is counted, kept among the first few for the summary and handed to the sink."""
 
-    def __init__(self, options: ImportOptions, summary: ImportSummary, sink: RejectSink | None):
+    def __init__(
+        self, options: ImportOptions, summary: ImportSummary, sink: RejectSink | None
+    ) -> None:
         self.options = options
         self.summary = summary
         self.sink = sink
@@ -77,10 +79,15 @@ class Rejecter:
         if self.options.on_error is OnError.ABORT:
             raise ImportRecordError(raw.location, reason, hints)
         self.summary.failed += 1
-        rejected = RejectedRecord(
-            location=raw.location, reason=reason, record=raw.data, hints=tuple(hints)
-        )
+        # A skipping import of a bad file may reject every record: build a model only for the
+        # first few the summary keeps and for a sink that asked for them.
         if len(self.summary.first_rejections) < FIRST_REJECTIONS:
-            self.summary.first_rejections.append(rejected.model_copy(update={"record": None}))
+            self.summary.first_rejections.append(
+                RejectedRecord(location=raw.location, reason=reason, hints=tuple(hints))
+            )
         if self.sink is not None:
-            self.sink(rejected)
+            self.sink(
+                RejectedRecord(
+                    location=raw.location, reason=reason, record=raw.data, hints=tuple(hints)
+                )
+            )
