@@ -30,6 +30,12 @@ from tests.helpers.databases import (
 )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The slow tests first (otherwise in order): started early, they run beside the many short
+    # ones, instead of keeping one core busy alone at the end of a parallel run.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     reason = postgres_unavailable_reason()

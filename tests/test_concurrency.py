@@ -26,7 +26,7 @@ def _work(url: str, worker: int, operations: int) -> list[Outcome]:
     """One process: adds, verifies of the shared claims and edits, through the real CLI."""
     from typer.testing import CliRunner
 
-    from factdb.cli.app import app
+    from tests.helpers.cli import invoke
 
     runner = CliRunner()
     chooser = random.Random(worker)
@@ -42,7 +42,7 @@ def _work(url: str, worker: int, operations: int) -> list[Outcome]:
                     "--reviewer", f"Worker {worker}"]  # fmt: skip
         else:
             args = ["edit", target, "--tag", f"w{worker}-{number}"]
-        result = runner.invoke(app, ["--db", url, *args])
+        result = invoke(runner, ["--db", url, *args])
         outcomes.append((kind, result.exit_code, result.output))
     return outcomes
 

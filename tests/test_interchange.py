@@ -91,6 +91,7 @@ def test_factckbr_imports_maps_labels_and_is_idempotent(cli: CliRun, tmp_path: P
 FULL_FACTCKBR = REPO_ROOT.parent / "shared" / "data" / "factckbr" / "FACTCKBR.tsv"
 
 
+@pytest.mark.slow
 def test_full_factckbr_with_the_readme_command(tmp_path: Path, dialect: str) -> None:
     """The acceptance figure on all 1,313 rows: at least 97 % get a status other than 'other'."""
     if not FULL_FACTCKBR.exists():

@@ -507,8 +507,14 @@ def test_ctrl_c_stops_a_batch_and_its_workers_without_a_traceback(
     argv += ["--queries", str(queries), "--format", "jsonl", "--workers", "2"]
     with output.open("w", encoding="utf-8") as answers:
         # Its own process group, as a terminal's foreground job: Ctrl-C reaches every process.
+        # And Ctrl-C's default action, as a terminal gives it, even when this test runs in the
+        # background of a shell (which starts it with Ctrl-C ignored, inherited by children).
         command = subprocess.Popen(
-            argv, stdout=answers, stderr=subprocess.PIPE, start_new_session=True
+            argv,
+            stdout=answers,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         deadline = time.monotonic() + 60
         while output.stat().st_size == 0 and command.poll() is None:

@@ -46,9 +46,12 @@ def test_wheel_installs_and_runs_the_quick_start(tmp_path: Path) -> None:
     _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", wheels, REPO_ROOT, cwd=tmp_path)
     wheel = next(wheels.glob("factdb-*.whl"))
     environment = tmp_path / "venv"
-    venv.create(environment, with_pip=True)
+    venv.create(environment)
     python = environment / "bin" / "python"
-    _run(python, "-m", "pip", "install", "--quiet", wheel, cwd=tmp_path)
+    # This interpreter's pip installs into the new environment (no pip of its own to set up
+    # there); without compiling bytecode, which the first run writes for what it imports.
+    _run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-compile",
+         wheel, cwd=tmp_path)  # fmt: skip
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

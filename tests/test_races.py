@@ -28,11 +28,13 @@ Outcome = tuple[int, str, str]
 def _run_at(start: float, url: str, args: list[str]) -> Outcome:
     from typer.testing import CliRunner
 
-    from factdb.cli.app import app
+    from tests.helpers.cli import app_for
 
     runner = CliRunner()
+    argv = ["--db", url, *args]
+    command = app_for(argv)  # built before the start, so that every process starts at once
     time.sleep(max(0.0, start - time.time()))
-    result = runner.invoke(app, ["--db", url, *args])
+    result = runner.invoke(command, argv)
     return result.exit_code, result.stdout, result.stderr
 
 
