@@ -9,7 +9,9 @@ from pathlib import Path
 from tests.helpers.paths import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "factdb"
+BENCHMARKS = REPO_ROOT / "benchmarks"
 MAX_MODULE_LINES = 500
+MAX_BENCHMARK_MODULE_LINES = 600
 MAX_FOLDER_MODULES = 12
 
 
@@ -68,6 +70,17 @@ def test_no_module_is_longer_than_a_reader_can_hold() -> None:
         for path in PACKAGE.rglob("*.py")
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
+    assert long == {}
+
+
+def test_no_benchmark_module_is_longer_than_six_hundred_lines() -> None:
+    long = {
+        str(path.relative_to(REPO_ROOT)): lines
+        for path in BENCHMARKS.rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines()))
+        > MAX_BENCHMARK_MODULE_LINES
+    }
+    assert list(BENCHMARKS.rglob("*.py")), "no benchmark modules found"
     assert long == {}
 
 
