@@ -16,7 +16,7 @@ CliRun = Callable[..., Result]
 def app_for(args: Sequence[str]) -> typer.Typer:
     """The command tree that ``factdb ARGS…`` runs, as its entry point builds it: only the command
     named, or the whole tree for help and unknown names. Typer turns the tree into a Click command
-    on every invocation, and the whole tree cost about a tenth of a second each time."""
+    on every invocation, and the whole tree cost about 75 ms each time (one command: 17 ms)."""
     return _command_tree(requested_command(args))
 
 
