@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from factdb.cli.coercion import install as install_plain_coercion
 from factdb.errors import Action, FactdbError, Hint, HintedValueError, Setting
 
 EXIT_FAILURE = 1
@@ -29,6 +30,8 @@ class FactdbGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        # Plain option values skip Pydantic's schema machinery (see factdb.cli.coercion).
+        install_plain_coercion(self, self.context_settings.get("help_option_names", ["--help"]))
         try:
             result = super().main(
                 args=args,
