@@ -305,6 +305,9 @@ def test_vector_file_keeps_claim_ids_sorted_and_is_made_again_when_old_or_damage
             matcher = open_matcher(session=session)
         index = matcher.index
         assert index is not None
+        # Mapped from the file as plain arrays: indexing a memmap runs Python code each time.
+        assert type(index.matrix) is np.ndarray
+        assert isinstance(index.matrix.base, np.memmap)
         ids = index.claim_ids.tolist()
         by_scan = {claim_id: row for row, claim_id in enumerate(ids)}
         return index.rows_of([*ids, 0, max(ids) + 1]), by_scan

@@ -202,7 +202,8 @@ def _load_arrays(directory: Path) -> tuple[dict[str, Any], bytes]:
             value = np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False)
             if list(value.shape) != shape or value.dtype.str != dtype:
                 raise CacheInvalid(f"{name}.npy has the wrong shape or type")
-            arrays[name] = value
+            # A plain array over the same mapped pages (indexing a ``memmap`` runs Python code).
+            arrays[name] = np.asarray(value)
         charsmap = (directory / "charsmap.bin").read_bytes()
     except (OSError, ValueError) as error:
         raise CacheInvalid(f"unreadable: {error}") from None
