@@ -47,7 +47,6 @@ KINDS = list(
             param.type_descriptor.parameter_info.clamp,
         ): (command, param)
         for command, param in PARAMETERS
-        if not param.multiple and param.nargs == 1
     }.values()
 )
 
@@ -65,6 +64,12 @@ VALUES = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),
 )
+# A repeated option's values arrive together (Typer gives a tuple, or a list).
+ANY_VALUES = st.one_of(
+    VALUES,
+    st.lists(VALUES, max_size=3).map(tuple),
+    st.lists(st.one_of(_SPELLED, _WORDS), max_size=3),
+)
 
 
 def _typer_result(command: Any, param: _TyperParameter, value: Any) -> tuple[str, Any]:
@@ -80,7 +85,7 @@ def _typer_result(command: Any, param: _TyperParameter, value: Any) -> tuple[str
 
 @pytest.mark.parametrize(("command", "param"), KINDS, ids=[f"{c.name}-{p.name}" for c, p in KINDS])
 @settings(max_examples=150, deadline=None)
-@given(value=VALUES)
+@given(value=ANY_VALUES)
 def test_a_plain_value_is_converted_as_typer_converts_it(
     command: Any, param: _TyperParameter, value: Any
 ) -> None:
@@ -102,16 +107,25 @@ def test_plain_integers_within_bounds_are_converted_here(value: Any, expected: i
     assert plain_value(limit.type_descriptor, value, None) == expected
 
 
+def test_repeated_plain_values_are_converted_here() -> None:
+    evidence = _named("verify", "evidence")
+    assert evidence.multiple
+    descriptor = evidence.type_descriptor
+    assert plain_value(descriptor, (), None) == []
+    assert plain_value(descriptor, ("https://a.example", "b"), None) == ["https://a.example", "b"]
+    assert plain_value(descriptor, "https://a.example", None) is UNDECIDED
+
+
 @pytest.mark.parametrize("value", ["0", "101", "-1", " 5", "5.0", "1e2", "1_0", "٣", True])
 def test_anything_else_is_left_to_typer(value: Any) -> None:
     limit = _named("match", "limit")
     assert plain_value(limit.type_descriptor, value, None) is UNDECIDED
 
 
-def test_every_single_valued_parameter_and_help_option_is_covered() -> None:
+def test_every_parameter_and_help_option_is_covered() -> None:
+    assert any(param.multiple for _, param in PARAMETERS)
     for command, param in PARAMETERS:
-        if not param.multiple and param.nargs == 1:
-            assert isinstance(param._runtime_param, PlainValueParam), (command.name, param.name)
+        assert isinstance(param._runtime_param, PlainValueParam), (command.name, param.name)
     commands = {id(command): command for command, _ in PARAMETERS}.values()
     assert len(commands) > len(build_app().registered_commands)
     for command in commands:

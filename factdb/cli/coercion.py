@@ -3,10 +3,11 @@
 Typer checks every parameter's value with a Pydantic ``TypeAdapter``, and building the first one
 imports Pydantic's schema generator: 50-90 ms, a sixth of a ``match`` or ``show`` process, which
 build no Pydantic model of their own. A value as a command line gives it (a string, a decimal
-integer or number within its bounds, a choice spelt as listed, a flag) is converted here exactly
-as the adapter converts it. Anything else (an out-of-range or signed number, a misspelt choice, a
-path, a list, a custom parser) goes to Typer's own adapter, built only then, so conversions and
-error messages stay Typer's. ``tests/test_cli_coercion.py`` holds the two to the same results.
+integer or number within its bounds, a choice spelt as listed, a flag, a repeated option of such
+values) is converted here exactly as the adapter converts it. Anything else (an out-of-range or
+signed number, a misspelt choice, a path, a custom parser) goes to Typer's own adapter, built
+only then, so conversions and error messages stay Typer's. ``tests/test_cli_coercion.py`` holds
+the two to the same results.
 
 The hook uses Typer's internal coercion classes; if a Typer release moves them, ``install`` does
 nothing and Typer coerces every value itself, as before.
@@ -18,7 +19,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 if TYPE_CHECKING:
     from typer._click import Command, Context
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from typer.core import _TyperParameter
 
 try:
-    from typer._coercion import RuntimeParam, build_runtime_param
+    from typer._coercion import RuntimeParam, build_runtime_param, resolve_type_descriptor
     from typer._param_types import coerce_cli_choice
     from typer.core import _TyperParameter as _TyperParameterClass
 except ImportError:  # pragma: no cover - a Typer release that reorganised its internals
@@ -44,8 +45,10 @@ _NUMBER = re.compile(r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?\Z")
 def plain_value(descriptor: TypeDescriptor, value: Any, ctx: Context | None) -> Any:
     """The value as Typer's adapter would convert it, or ``UNDECIDED`` to let the adapter."""
     info = descriptor.parameter_info
-    if info.parser is not None or descriptor.is_list or descriptor.is_tuple:
+    if info.parser is not None or descriptor.is_tuple:
         return UNDECIDED
+    if descriptor.is_list:
+        return _plain_items(descriptor, value, ctx)
     if descriptor.is_file or descriptor.is_path:
         return UNDECIDED
     choices = descriptor.choices
@@ -68,6 +71,16 @@ def plain_value(descriptor: TypeDescriptor, value: Any, ctx: Context | None) -> 
     if number is None or not _within(number, info.min, info.max):
         return UNDECIDED
     return number
+
+
+def _plain_items(descriptor: TypeDescriptor, value: Any, ctx: Context | None) -> Any:
+    """A repeated option's values (a list, as Typer gives them), when every one is plain."""
+    if not isinstance(value, (list, tuple)):
+        return UNDECIDED
+    (item_annotation,) = get_args(descriptor.annotation)
+    item = resolve_type_descriptor(item_annotation, descriptor.parameter_info)
+    converted = [plain_value(item, one, ctx) for one in value]
+    return UNDECIDED if any(one is UNDECIDED for one in converted) else converted
 
 
 def _integer(value: Any) -> int | None:
@@ -111,7 +124,7 @@ if HOOKABLE:
 
 
 def install(command: Command, help_option_names: Sequence[str]) -> None:
-    """Give every single-valued parameter of the command tree the plain-value coercion.
+    """Give every parameter of the command tree the plain-value coercion.
 
     The help options too: Click makes each command's on first use, and Typer builds its adapter
     even for the absent value, so they are made here, with the names the context will give.
@@ -120,12 +133,7 @@ def install(command: Command, help_option_names: Sequence[str]) -> None:
         return
     command.get_help_option(_HelpNames(list(help_option_names)))  # type: ignore[arg-type]
     for param in [*command.params, getattr(command, "_help_option", None)]:
-        if (
-            isinstance(param, _TyperParameterClass)
-            and param._runtime_param is None
-            and not param.multiple
-            and param.nargs == 1
-        ):
+        if isinstance(param, _TyperParameterClass) and param._runtime_param is None:
             descriptor = param.type_descriptor
             param._runtime_param = PlainValueParam(
                 parameter_info=descriptor.parameter_info,
