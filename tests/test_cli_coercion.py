@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ from typer.main import get_command
 
 from factdb.cli.app import build_app
 from factdb.cli.coercion import UNDECIDED, PlainValueParam, install, plain_value
+from tests.helpers.cli import modules_loaded
 
 HELP_NAMES = ["-h", "--help"]
 
@@ -145,28 +144,13 @@ def test_refusals_keep_typer_s_wording(cli: Any) -> None:
 def test_match_builds_no_pydantic_schema(tmp_path: Path) -> None:
     # Nothing in `match` needs a Pydantic model: with option values converted here, its
     # process never imports the schema generator (50-90 ms of a start).
-    database = tmp_path / "factdb.sqlite3"
-    probe = (
-        "import sys\n"
-        "from factdb.cli.app import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+    output, loaded = modules_loaded(
+        tmp_path / "factdb.sqlite3",
+        ["db", "upgrade"],
+        ["add", "The sea is rising.", "--source", "https://example.com/a"],
+        command=["match", "the sea rises", "--limit", "3", "--format", "json"],
     )
-    prefix = [sys.executable, "-c", probe, "--db", str(database)]
-    subprocess.run([*prefix, "db", "upgrade"], check=True, capture_output=True)
-    subprocess.run(
-        [*prefix, "add", "The sea is rising.", "--source", "https://example.com/a"],
-        check=True,
-        capture_output=True,
-    )
-    result = subprocess.run(
-        [*prefix, "match", "the sea rises", "--limit", "3", "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "The sea is rising." in result.stdout
-    loaded = set(result.stderr.split())
+    assert "The sea is rising." in output
     assert "factdb.cli.commands.discovery" in loaded
     assert "pydantic._internal._generate_schema" not in loaded
 

@@ -9,6 +9,7 @@ import typer
 from typer.main import get_command
 
 from factdb.cli.app import COMMANDS, app, build_app, main, requested_command
+from tests.helpers.cli import modules_loaded
 
 
 @pytest.mark.parametrize(
@@ -148,25 +149,11 @@ NOT_FOR_CSV_EXPORT = (
 def test_short_commands_load_only_what_they_use(
     tmp_path: Path, command: list[str], unused: tuple[str, ...]
 ) -> None:
-    import subprocess
-    import sys
-
-    database = tmp_path / "factdb.sqlite3"
-    probe = (
-        "import sys\n"
-        "from factdb.cli.app import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
-    )
-    prefix = [sys.executable, "-c", probe, "--db", str(database)]
     setup = ["add", "The sea is rising.", "--source", "https://example.com/a"]
-    subprocess.run([*prefix, "db", "upgrade"], check=True, capture_output=True)
-    subprocess.run([*prefix, *setup], check=True, capture_output=True)
-    result = subprocess.run([*prefix, *command], capture_output=True, text=True, check=True)
-    assert any(
-        expected in result.stdout for expected in ("The sea is rising.", "false", '"claims": 1')
+    output, loaded = modules_loaded(
+        tmp_path / "factdb.sqlite3", ["db", "upgrade"], setup, command=command
     )
-    loaded = set(result.stderr.split())
+    assert any(expected in output for expected in ("The sea is rising.", "false", '"claims": 1'))
     assert f"factdb.cli.commands.{COMMANDS[command[0]][0]}" in loaded
     assert loaded.isdisjoint(unused), loaded & set(unused)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
 
 import typer
 from typer.testing import CliRunner, Result
@@ -45,3 +46,27 @@ def make_cli(db_url: str | None) -> CliRun:
         return invoke(runner, [*prefix, *args], input=input, env=env)
 
     return run
+
+
+# Runs ``factdb`` in a fresh interpreter and prints, on stderr, every module it loaded.
+_MODULES_PROBE = (
+    "import sys\n"
+    "from factdb.cli.app import main\n"
+    "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+)
+
+
+def modules_loaded(
+    database: Path, *setup: Sequence[str], command: Sequence[str]
+) -> tuple[str, set[str]]:
+    """``factdb --db DATABASE COMMAND…`` in a new process (after each setup command line): its
+    standard output and the modules it loaded."""
+    import subprocess
+    import sys
+
+    prefix = [sys.executable, "-c", _MODULES_PROBE, "--db", str(database)]
+    for args in setup:
+        subprocess.run([*prefix, *args], check=True, capture_output=True)
+    result = subprocess.run([*prefix, *command], capture_output=True, text=True, check=True)
+    return result.stdout, set(result.stderr.split())
