@@ -201,6 +201,71 @@ def factdb_rankings(
     )
 
 
+def without_claims(gathered: Any, claims: set[int]) -> Any:
+    """A query's candidates as they would be without these claims in the collection."""
+    from dataclasses import replace
+
+    return replace(
+        gathered,
+        rankings={
+            name: [c for c in ranking if c not in claims]
+            for name, ranking in gathered.rankings.items()
+        },
+        cosines={c: value for c, value in gathered.cosines.items() if c not in claims},
+    )
+
+
+# Bands of match's score (0-100) for how often a top-5 hit in each is right.
+SCORE_BANDS = ((80.0, 100.0), (50.0, 80.0), (10.0, 50.0), (0.0, 10.0))
+
+
+def score_figures(
+    url: str, tweets: dict[int, str], relevant: dict[int, set[int]], vclaim_of: dict[int, list[int]]
+) -> dict[str, Any]:
+    """What match's score says: of the top-5 hits in each band, how many are right; and, with
+    each tweet's fact-checks taken out of the collection (a post nobody has checked yet), the
+    share of tweets whose best candidate still scores 50 or more."""
+    from factdb.db import create_db_engine, transaction
+    from factdb.services.matching.matcher import open_matcher
+
+    with transaction(create_db_engine(url)) as session:
+        matcher = open_matcher(session=session)
+        assert matcher.reranker is not None
+        assert matcher.index is not None
+        ids = list(tweets)
+        gathered = matcher.gather([tweets[tweet] for tweet in ids])
+        bands = {f"{low:g}-{high:g}": [0, 0] for low, high in SCORE_BANDS}
+        answered = _reranked(matcher, gathered)
+        for tweet, hits in zip(ids, answered, strict=True):
+            for claim, score in hits[:5]:
+                low, high = next(band for band in SCORE_BANDS if band[0] <= score <= band[1])
+                counts = bands[f"{low:g}-{high:g}"]
+                counts[0] += bool(set(vclaim_of[claim]) & relevant[tweet])
+                counts[1] += 1
+        taken_out = [
+            without_claims(
+                g, {c for r in g.rankings.values() for c in r if set(vclaim_of[c]) & relevant[t]}
+            )
+            for t, g in zip(ids, gathered, strict=True)
+        ]
+        unanswered = _reranked(matcher, taken_out)
+    confident = [bool(hits) and hits[0][1] >= 50.0 for hits in unanswered]
+    return {
+        "top-5 hits right, by score band": {band: f"{r} of {n}" for band, (r, n) in bands.items()},
+        "fact-checks taken out: best candidate scoring 50 or more": round(
+            sum(confident) / len(confident), 4
+        ),
+    }
+
+
+def _reranked(matcher: Any, gathered: Sequence[Any]) -> list[list[tuple[int, float]]]:
+    fused = [matcher.fuse(g.rankings, set()) for g in gathered]
+    ordered: list[list[tuple[int, float]]] = matcher.rerank(
+        gathered, fused, reranker=matcher.reranker, limit=5
+    )
+    return ordered
+
+
 def to_vclaims(ranking: Ranking, vclaim_of: dict[int, list[int]]) -> Ranking:
     """Claim ids to vclaim ids; a claim the import merged (same text) stands for all of its."""
     return {
@@ -322,6 +387,7 @@ def main() -> None:
                     {tweet: baseline(text) for tweet, text in tweets.items()}, relevant
                 ),
                 "embeddings alone": measures(to_vclaims(semantic, vclaim_of), relevant),
+                "factdb score": score_figures(url, tweets, relevant, vclaim_of),
                 "factdb queries/s": round(len(tweets) / seconds, 1),
                 "factdb fusion alone queries/s": round(len(tweets) / fusion_seconds, 1),
             }

@@ -28,13 +28,22 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import mean
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from checkthat_eval import DATA, build_database, measures, read_claims, read_split, read_vclaims
+from checkthat_eval import (
+    DATA,
+    build_database,
+    measures,
+    read_claims,
+    read_split,
+    read_vclaims,
+    without_claims,
+)
 
-from factdb.services.matching.rerank import FEATURES, MODEL_FILE, Reranker
+from factdb.services.matching.rerank import FEATURES, MODEL_FILE, Reranker, load_reranker
 
 SEED = 13
 FOLDS = 5
@@ -50,10 +59,14 @@ class Tweet:
     fused: list[int]  # claim ids, the fusion's order
     rows: list[list[float]]  # feature rows of the first RANKED candidates
     labels: list[int]
+    # The tweet matched as if its fact-checks were not in the collection: every candidate is
+    # wrong, and the model should say so (a desk's post often has no fact-check yet).
+    unanswered: bool = False
 
 
 def collect(url: str, tweets: dict[int, str], relevant: dict[int, set[int]]) -> list[Tweet]:
-    """Every train tweet's candidates, their feature rows and labels, as ``match`` makes them."""
+    """Every train tweet's candidates, their feature rows and labels, as ``match`` makes them;
+    then each tweet again with its fact-checks taken out of every ranking (``unanswered``)."""
     from factdb.db import create_db_engine, transaction
     from factdb.services.matching.matcher import open_matcher
 
@@ -64,22 +77,30 @@ def collect(url: str, tweets: dict[int, str], relevant: dict[int, set[int]]) -> 
         assert matcher.index is not None, "the vector index should have been built on import"
         ids = list(tweets)
         gathered = matcher.gather([tweets[tweet] for tweet in ids])
-        fused = [matcher.fuse(g.rankings, set()) for g in gathered]
-        for tweet, (top, rows) in zip(
-            ids, matcher.candidate_rows(gathered, fused, RANKED), strict=True
-        ):
-            labels = [int(bool(set(vclaim_of[c]) & relevant[tweet])) for c in top]
-            found.append(Tweet(tweet, top, rows, labels))
+        answers = [
+            {c for r in g.rankings.values() for c in r if set(vclaim_of[c]) & relevant[tweet]}
+            for tweet, g in zip(ids, gathered, strict=True)
+        ]
+        for unanswered in (False, True):
+            versions = [
+                without_claims(g, answer) if unanswered else g
+                for g, answer in zip(gathered, answers, strict=True)
+            ]
+            fused = [matcher.fuse(g.rankings, set()) for g in versions]
+            for tweet, (top, rows) in zip(
+                ids, matcher.candidate_rows(versions, fused, RANKED), strict=True
+            ):
+                labels = [int(bool(set(vclaim_of[c]) & relevant[tweet])) for c in top]
+                found.append(Tweet(tweet, top, rows, labels, unanswered))
     return found
 
 
 def folds(tweets: Sequence[Tweet]) -> list[int]:
-    order = list(range(len(tweets)))
-    random.Random(SEED).shuffle(order)
-    fold_of = [0] * len(tweets)
-    for position, index in enumerate(order):
-        fold_of[index] = position % FOLDS
-    return fold_of
+    """A fold for each tweet; both versions of a tweet share it."""
+    ids = sorted({t.tweet_id for t in tweets})
+    random.Random(SEED).shuffle(ids)
+    fold_of_id = {tweet_id: position % FOLDS for position, tweet_id in enumerate(ids)}
+    return [fold_of_id[t.tweet_id] for t in tweets]
 
 
 def fit(tweets: Sequence[Tweet], depth: int, c: float) -> Reranker:
@@ -140,14 +161,25 @@ VCLAIM_OF: dict[int, list[int]] = {}
 def cross_validate(
     tweets: Sequence[Tweet], relevant: dict[int, set[int]], depth: int, c: float
 ) -> dict[str, float]:
+    """MAP@5 and the rest on the held-out answered tweets; and, of the held-out unanswered
+    ones, the share whose best candidate still scores 50 or more (``unanswered ≥ 50``)."""
     fold_of = folds(tweets)
     order: dict[int, list[int]] = {}
+    confident = []
     for fold in range(FOLDS):
         model = fit([t for t, f in zip(tweets, fold_of, strict=True) if f != fold], depth, c)
         for t, f in zip(tweets, fold_of, strict=True):
-            if f == fold:
+            if f != fold:
+                continue
+            if t.unanswered:
+                confident.append(max(model.probabilities(t.rows[:depth]), default=0.0) >= 0.5)
+            else:
                 order[t.tweet_id] = reranked(t, model)
-    return figures(tweets, order, relevant)
+    answered = [t for t in tweets if not t.unanswered]
+    result = figures(answered, order, relevant)
+    if confident:
+        result["unanswered ≥ 50"] = round(sum(confident) / len(confident), 4)
+    return result
 
 
 def main() -> None:
@@ -155,6 +187,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--keep", type=Path, help="the imported database (reused if present)")
     parser.add_argument("--no-write", action="store_true", help="do not write the model file")
+    parser.add_argument(
+        "--unanswered",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also fit on each tweet with its fact-checks taken out of the collection",
+    )
     args = parser.parse_args()
     tweets_text, relevant = read_split(args.data, "train")
     with tempfile.TemporaryDirectory() as directory:
@@ -164,8 +202,16 @@ def main() -> None:
             build_database(url, read_claims(args.data))
         VCLAIM_OF.update(read_vclaims(url))
         tweets = collect(url, tweets_text, relevant)
-    fusion = figures(tweets, {t.tweet_id: t.fused for t in tweets}, relevant)
-    print(f"train, fusion alone ({len(tweets)} tweets): {fusion}")
+    answered = [t for t in tweets if not t.unanswered]
+    fusion = figures(answered, {t.tweet_id: t.fused for t in answered}, relevant)
+    print(f"train, fusion alone ({len(answered)} tweets): {fusion}")
+    unanswered = [t for t in tweets if t.unanswered]
+    shipped = load_reranker()
+    if shipped is not None:
+        sure = [max(shipped.probabilities(t.rows[: shipped.depth])) >= 0.5 for t in unanswered]
+        print(f"shipped model: unanswered train tweets scoring 50 or more: {mean(sure):.4f}")
+    if not args.unanswered:
+        tweets = answered
     results: list[tuple[float, int, float, dict[str, float]]] = []
     for depth in DEPTHS:
         for c in C_GRID:
