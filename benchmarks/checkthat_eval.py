@@ -201,6 +201,11 @@ def factdb_rankings(
     )
 
 
+def answer_claims(gathered: Any, vclaim_of: dict[int, list[int]], relevant: set[int]) -> set[int]:
+    """The candidates of a query that are its fact-checks."""
+    return {c for r in gathered.rankings.values() for c in r if set(vclaim_of[c]) & relevant}
+
+
 def without_claims(gathered: Any, claims: set[int]) -> Any:
     """A query's candidates as they would be without these claims in the collection."""
     from dataclasses import replace
@@ -243,9 +248,7 @@ def score_figures(
                 counts[0] += bool(set(vclaim_of[claim]) & relevant[tweet])
                 counts[1] += 1
         taken_out = [
-            without_claims(
-                g, {c for r in g.rankings.values() for c in r if set(vclaim_of[c]) & relevant[t]}
-            )
+            without_claims(g, answer_claims(g, vclaim_of, relevant[t]))
             for t, g in zip(ids, gathered, strict=True)
         ]
         unanswered = _reranked(matcher, taken_out)

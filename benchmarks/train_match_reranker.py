@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from checkthat_eval import (
     DATA,
+    answer_claims,
     build_database,
     measures,
     read_claims,
@@ -78,7 +79,7 @@ def collect(url: str, tweets: dict[int, str], relevant: dict[int, set[int]]) -> 
         ids = list(tweets)
         gathered = matcher.gather([tweets[tweet] for tweet in ids])
         answers = [
-            {c for r in g.rankings.values() for c in r if set(vclaim_of[c]) & relevant[tweet]}
+            answer_claims(g, vclaim_of, relevant[tweet])
             for tweet, g in zip(ids, gathered, strict=True)
         ]
         for unanswered in (False, True):
@@ -158,6 +159,11 @@ def figures(
 VCLAIM_OF: dict[int, list[int]] = {}
 
 
+def _confident(model: Reranker, tweet: Tweet) -> bool:
+    """Whether the model gives the tweet's best candidate a chance of one half or more."""
+    return max(model.probabilities(tweet.rows[: model.depth]), default=0.0) >= 0.5
+
+
 def cross_validate(
     tweets: Sequence[Tweet], relevant: dict[int, set[int]], depth: int, c: float
 ) -> dict[str, float]:
@@ -172,7 +178,7 @@ def cross_validate(
             if f != fold:
                 continue
             if t.unanswered:
-                confident.append(max(model.probabilities(t.rows[:depth]), default=0.0) >= 0.5)
+                confident.append(_confident(model, t))
             else:
                 order[t.tweet_id] = reranked(t, model)
     answered = [t for t in tweets if not t.unanswered]
@@ -208,7 +214,7 @@ def main() -> None:
     unanswered = [t for t in tweets if t.unanswered]
     shipped = load_reranker()
     if shipped is not None:
-        sure = [max(shipped.probabilities(t.rows[: shipped.depth])) >= 0.5 for t in unanswered]
+        sure = [_confident(shipped, t) for t in unanswered]
         print(f"shipped model: unanswered train tweets scoring 50 or more: {mean(sure):.4f}")
     if not args.unanswered:
         tweets = answered

@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, get_args
 
 if TYPE_CHECKING:
@@ -111,16 +112,17 @@ if HOOKABLE:
         """Converts plain values itself and hands the rest to Typer's own coercion."""
 
         descriptor: TypeDescriptor
-        # Typer's coercion for this parameter, built the first time a value needs it.
-        typers: list[RuntimeParam] = field(default_factory=list)
+
+        @cached_property
+        def typers(self) -> RuntimeParam:
+            """Typer's own coercion for this parameter, built the first time a value needs it."""
+            return build_runtime_param(self.descriptor)
 
         def _coerce_value(self, value: Any, param: _TyperParameter, ctx: Context) -> Any:
             converted = plain_value(self.descriptor, value, ctx)
             if converted is not UNDECIDED:
                 return converted
-            if not self.typers:
-                self.typers.append(build_runtime_param(self.descriptor))
-            return self.typers[0]._coerce_value(value, param=param, ctx=ctx)
+            return self.typers._coerce_value(value, param=param, ctx=ctx)
 
 
 def install(command: Command, help_option_names: Sequence[str]) -> None:
