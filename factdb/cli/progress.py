@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Protocol
+
+
+class Tick(Protocol):
+    """Called as items are done: with no argument for one, or with how many."""
+
+    def __call__(self, count: int = 1, /) -> None: ...
+
+
+def _nothing(count: int = 1, /) -> None:
+    pass
 
 
 @contextmanager
-def progress(description: str, total: int | None = None) -> Iterator[Callable[[], None]]:
-    """Yield a function to call once per item; a bar shows on stderr when it is a terminal."""
+def progress(description: str, total: int | None = None) -> Iterator[Tick]:
+    """Yield a function to call as items are done; a bar shows on stderr when it is a terminal."""
     if not sys.stderr.isatty():
-        yield lambda: None
+        yield _nothing
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -19,4 +30,8 @@ def progress(description: str, total: int | None = None) -> Iterator[Callable[[]
     columns = [BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=total)
-        yield lambda: bar.advance(task)
+
+        def tick(count: int = 1, /) -> None:
+            bar.advance(task, count)
+
+        yield tick

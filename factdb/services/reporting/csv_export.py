@@ -9,9 +9,9 @@ to an oracle that works them out claim by claim from the read schema.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from typing import Any, TextIO, TypeVar
+from typing import Any, Protocol, TextIO, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -50,21 +50,41 @@ PAGE_SIZE = 5_000
 T = TypeVar("T")
 
 
+class Tick(Protocol):
+    """Called as claims are written: with no argument for one, or with how many."""
+
+    def __call__(self, count: int = 1, /) -> None: ...
+
+
 def write_csv_report(
     *,
     session: Session,
     claim_filter: ClaimFilter,
     stream: TextIO,
     neutralize: bool = True,
-    on_claim: Callable[[], None] | None = None,
+    on_claim: Tick | None = None,
+    parallel_from: int | None = None,
 ) -> int:
     """Write the report (header first) to the stream as it is read; returns the claim count.
 
     With ``neutralize``, cells a spreadsheet would run as a formula are neutralised (see
-    ``factdb.formats.csv_report``).
+    ``factdb.formats.csv_report``). On SQLite, a report of at least ``parallel_from`` claims
+    (default ``csv_parallel.PARALLEL_FROM``) is written by two processes at once where it can
+    be (see ``csv_parallel``); the bytes are the same.
     """
     criteria = filter_criteria(session, claim_filter)
     if session.get_bind().dialect.name == "sqlite":
+        from factdb.services.reporting import csv_parallel
+
+        written = csv_parallel.write_report_in_two(
+            session=session,
+            query=csv_parallel.ReportQuery(criteria, claim_filter.limit, neutralize),
+            stream=stream,
+            on_rows=on_claim or _ignore,
+            minimum=csv_parallel.PARALLEL_FROM if parallel_from is None else parallel_from,
+        )
+        if written is not None:
+            return written
         cells = sqlite_report(session, criteria, claim_filter.limit, neutralize)
         return write_claims_csv(_ticking(cells, on_claim), stream, neutralize=False)
     rows = _report_pages(session, criteria, claim_filter.limit, PAGE_SIZE)
@@ -87,13 +107,17 @@ def sqlite_report_rows(
     return sqlite_report(session, criteria, claim_filter.limit, neutralize)
 
 
-def _ticking(rows: Iterator[T], tick: Callable[[], None] | None) -> Iterator[T]:
+def _ignore(count: int = 1, /) -> None:
+    pass
+
+
+def _ticking(rows: Iterator[T], tick: Tick | None) -> Iterator[T]:
     if tick is None:
         return rows
     return _ticked(rows, tick)
 
 
-def _ticked(rows: Iterator[T], tick: Callable[[], None]) -> Iterator[T]:
+def _ticked(rows: Iterator[T], tick: Tick) -> Iterator[T]:
     for row in rows:
         yield row
         tick()

@@ -10,12 +10,12 @@ queries, was what the report cost). Its cells equal those of the page-by-page pa
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
     func,
     literal_column,
     select,
@@ -34,6 +34,11 @@ from factdb.models import (
 )
 from factdb.schemas.rows import EVIDENCE_SEPARATOR, EXTERNAL_ID_SEPARATOR
 from factdb.schemas.types import TAG_SEPARATOR
+from factdb.services.reporting.csv_parts import (
+    ISO_DATE_FUNCTION,
+    ISO_DATETIME_FUNCTION,
+    register_date_functions,
+)
 
 # Rows fetched from the driver at a time.
 FETCH_SIZE = 2_000
@@ -44,8 +49,6 @@ RATING_BY_STATUS = {status.value: status.rating_value for status in Status}
 
 NEWEST_REVIEW = "newest_review"
 FIRST_APPEARANCE = "first_appearance"
-ISO_DATETIME_FUNCTION = "factdb_iso_datetime"
-ISO_DATE_FUNCTION = "factdb_iso_date"
 # How SQLAlchemy stores a datetime in SQLite (and the triggers write one): spelled out in SQL.
 # Anything else is left to Python's own parser, exactly as the ORM would read it.
 _STORED_DATETIME = (
@@ -183,9 +186,10 @@ def _sqlite_cells(neutralize: bool) -> list[str]:
     ]
 
 
-def sqlite_report(
-    session: Session, criteria: list[ColumnElement[bool]], limit: int | None, neutralize: bool
-) -> Iterator[Sequence[Any]]:
+def report_statement(
+    criteria: list[ColumnElement[bool]], limit: int | None, neutralize: bool
+) -> Select[Any]:
+    """The whole report as one SELECT, in claim id order (SQLite only)."""
     newest = Review.__table__.alias(NEWEST_REVIEW)
     first = Appearance.__table__.alias(FIRST_APPEARANCE)
     newest_id = (
@@ -203,7 +207,13 @@ def sqlite_report(
         .outerjoin(Source.__table__, Source.id == first.c.source_id)
     )
     cells: list[ColumnElement[Any]] = [literal_column(cell) for cell in _sqlite_cells(neutralize)]
-    statement = select(*cells).select_from(claims).where(*criteria).order_by(Claim.id).limit(limit)
+    return select(*cells).select_from(claims).where(*criteria).order_by(Claim.id).limit(limit)
+
+
+def sqlite_report(
+    session: Session, criteria: list[ColumnElement[bool]], limit: int | None, neutralize: bool
+) -> Iterator[Sequence[Any]]:
+    statement = report_statement(criteria, limit, neutralize)
     # Plain Core rows: the ORM's row loading is pure overhead for a report of columns.
     connection = session.connection()
     _register_date_functions(connection)
@@ -213,17 +223,4 @@ def sqlite_report(
 def _register_date_functions(connection: Connection) -> None:
     driver = connection.connection.driver_connection
     assert driver is not None
-    driver.create_function(ISO_DATETIME_FUNCTION, 1, _iso_datetime_text, deterministic=True)
-    driver.create_function(ISO_DATE_FUNCTION, 1, _iso_date_text, deterministic=True)
-
-
-def _iso_datetime_text(stored: str) -> str:
-    # What the ORM's UTCDateTime reads from a value not in the stored form, then ``_iso``.
-    value = datetime.fromisoformat(stored)
-    return (
-        value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    ).isoformat()
-
-
-def _iso_date_text(stored: str) -> str:
-    return date.fromisoformat(stored).isoformat()
+    register_date_functions(driver)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TextIO, TypeVar
@@ -24,7 +24,7 @@ from factdb.schemas.interchange import (
     ExportedSource,
 )
 from factdb.services.claims.query import iter_claim_rows, iter_claims
-from factdb.services.reporting.csv_export import write_csv_report
+from factdb.services.reporting.csv_export import Tick, write_csv_report
 
 
 class ListingFormat(StrEnum):
@@ -40,7 +40,6 @@ class ExportResult:
     reviews_without_url: int = 0
 
 
-Tick = Callable[[], None]
 T = TypeVar("T")
 
 
