@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from factdb.db import sqlite_path, transaction
 from factdb.errors import DatabaseError
@@ -209,6 +212,33 @@ def test_a_second_process_done_before_it_is_waited_for_counts(
     assert halves_written  # not left to one process
 
 
+def test_a_report_inside_a_write_transaction_sees_its_changes(
+    engine: Engine, parts_started: list[list[Any]]
+) -> None:
+    stream = io.StringIO(newline="")
+    with transaction(engine) as session:
+        session.execute(text("UPDATE claims SET text = 'not committed yet' WHERE id = 1"))
+        write_csv_report(
+            session=session, claim_filter=ClaimFilter(), stream=stream, parallel_from=1
+        )
+        session.rollback()
+    assert "not committed yet" in stream.getvalue()
+    assert not parts_started
+
+
+def test_a_write_transaction_not_yet_begun_is_reported_by_one_process(
+    engine: Engine, parts_started: list[list[Any]]
+) -> None:
+    # Its first statement takes the write lock: a second process must not be waiting for it.
+    stream = io.StringIO(newline="")
+    with transaction(engine) as session:
+        write_csv_report(
+            session=session, claim_filter=ClaimFilter(), stream=stream, parallel_from=1
+        )
+    assert stream.getvalue() == _oracle(engine, ClaimFilter(), True)
+    assert not parts_started
+
+
 def test_a_busy_database_is_reported_by_one_process(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, parts_started: list[list[Any]]
 ) -> None:
@@ -259,3 +289,47 @@ def test_the_command_leaves_no_file_when_the_second_half_fails(
     assert "no_such_column" in result.stderr
     assert "Traceback" not in result.stderr
     assert list(tmp_path.glob("report.csv*")) == []
+
+
+def _writer_rewriting_every_claim(database: Path, stop: threading.Event) -> int:
+    """Commits 'version N' into every claim's text, again and again, until stopped."""
+    connection = sqlite3.connect(database, isolation_level=None, timeout=30)
+    version = 0
+    try:
+        while not stop.is_set():
+            version += 1
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("UPDATE claims SET text = ?", (f"version {version}",))
+            connection.execute("COMMIT")
+            stop.wait(0.01)  # a moment between transactions, as real writers leave
+    finally:
+        connection.close()
+    return version
+
+
+def test_a_report_written_while_every_claim_changes_shows_one_version(
+    cli: CliRun, engine: Engine, tmp_path: Path, parts_started: list[list[Any]]
+) -> None:
+    records = tmp_path / "many.jsonl"
+    records.write_text(
+        "".join(json.dumps({"text": f"claim number {n}"}) + "\n" for n in range(3_000)),
+        encoding="utf-8",
+    )
+    assert cli("import", str(records), "--no-index").exit_code == 0
+    stop = threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        writer = pool.submit(_writer_rewriting_every_claim, _database(engine), stop)
+        try:
+            versions_seen = []
+            for _ in range(6):
+                rows = list(csv.DictReader(io.StringIO(_report(engine, ClaimFilter()))))
+                versions_seen.append({row["text"] for row in rows if row["text"].startswith("v")})
+        finally:
+            stop.set()
+        written = writer.result()
+    # A report that cannot take the lock soon enough is written by one process (also one
+    # snapshot); most take it.
+    assert len(parts_started) >= 3
+    assert written > 1, "the writer should have committed during the reports"
+    for versions in versions_seen:
+        assert len(versions) <= 1, f"one report mixes {sorted(versions)}"

@@ -36,7 +36,7 @@ from sqlalchemy import ColumnElement, Connection, Dialect, Engine, bindparam, fu
 from sqlalchemy.orm import Session
 
 import factdb
-from factdb.db import SQLITE_BUSY_TIMEOUT_MS, sqlite_path
+from factdb.db import SQLITE_BUSY_TIMEOUT_MS, WRITE_OPTION, sqlite_path
 from factdb.errors import DatabaseError
 from factdb.formats.csv_report import write_claims_csv
 from factdb.models import Claim
@@ -77,10 +77,12 @@ def write_report_in_two(
     """Write the report (header first) with a second process; the claim count, or None when it
     is better written by one process (then nothing has been written)."""
     engine = session.get_bind()
-    path = sqlite_path(engine.url) if isinstance(engine, Engine) else None
+    if not isinstance(engine, Engine) or engine.get_execution_options().get(WRITE_OPTION):
+        # A write transaction's own changes are seen by its connection alone.
+        return None
+    path = sqlite_path(engine.url)
     if path is None or not path.is_file() or _cores() < 2:
         return None
-    assert isinstance(engine, Engine)
     with _writers_held(path) as held:
         if not held:
             return None
