@@ -19,6 +19,14 @@ _SERVER_SCHEMES = {
 }
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, where the platform has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - platforms without affinity (macOS, Windows)
+        return os.cpu_count() or 1
+
+
 def data_dir() -> Path:
     """The user data directory that holds the default database (``FACTDB_HOME`` overrides it)."""
     override = os.environ.get(DATA_DIR_ENV)

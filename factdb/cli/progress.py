@@ -5,13 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-
-class Tick(Protocol):
-    """Called as items are done: with no argument for one, or with how many."""
-
-    def __call__(self, count: int = 1, /) -> None: ...
+if TYPE_CHECKING:
+    # The services' callback type; only for the type checker, so start-up loads no service.
+    from factdb.services.reporting.csv_export import Tick
 
 
 def _nothing(count: int = 1, /) -> None:

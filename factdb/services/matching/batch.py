@@ -12,13 +12,13 @@ so a short run costs no more than before.
 
 from __future__ import annotations
 
-import os
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from factdb.config import usable_cores
 from factdb.errors import DatabaseError
 from factdb.services.matching.matcher import Matcher, match_details, open_matcher
 
@@ -71,11 +71,7 @@ def answer_queries(
 
 def available_cores() -> int:
     """The cores this process may run on, at most ``MAX_WORKERS``."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - platforms without affinity (macOS, Windows)
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_WORKERS))
+    return min(usable_cores(), MAX_WORKERS)
 
 
 def answer_blocks(

@@ -18,6 +18,7 @@ the report is small, the report is written by this process alone.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -36,6 +37,7 @@ from sqlalchemy import ColumnElement, Connection, Dialect, Engine, bindparam, fu
 from sqlalchemy.orm import Session
 
 import factdb
+from factdb.config import usable_cores
 from factdb.db import SQLITE_BUSY_TIMEOUT_MS, WRITE_OPTION, sqlite_path
 from factdb.errors import DatabaseError
 from factdb.formats.csv_report import write_claims_csv
@@ -81,7 +83,7 @@ def write_report_in_two(
         # A write transaction's own changes are seen by its connection alone.
         return None
     path = sqlite_path(engine.url)
-    if path is None or not path.is_file() or _cores() < 2:
+    if path is None or not path.is_file() or usable_cores() < 2:
         return None
     with _writers_held(path) as held:
         if not held:
@@ -111,13 +113,6 @@ def write_report_in_two(
                     part.stop()
                     raise
             return count
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - platforms without affinity (macOS, Windows)
-        return os.cpu_count() or 1
 
 
 class _WriteLock:
@@ -240,8 +235,6 @@ def _append(spool: IO[bytes], stream: TextIO) -> None:
         shutil.copyfileobj(spool, buffer, 1 << 20)
         buffer.flush()
         return
-    import io
-
     text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
     shutil.copyfileobj(text, stream, 1 << 20)
     text.detach()

@@ -55,19 +55,13 @@ def register_date_functions(connection: sqlite3.Connection) -> None:
 def write_rows(
     rows: Iterable[Sequence[object]],
     stream: TextIO,
-    on_rows: Callable[[int], None] | None = None,
+    on_rows: Callable[[int], None],
     every: int = PROGRESS_EVERY,
 ) -> int:
     """Write the rows as the report's CSV lines; ``on_rows(n)`` after each ``every`` rows and
     for the rest at the end. Returns the row count."""
     writer = csv.writer(stream, lineterminator=LINE_END)
-    count = 0
-    if on_rows is None:
-        for row in rows:
-            writer.writerow(row)
-            count += 1
-        return count
-    reported = 0
+    count = reported = 0
     for row in rows:
         writer.writerow(row)
         count += 1
