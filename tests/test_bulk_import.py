@@ -169,8 +169,19 @@ def _schema_objects(engine: Engine) -> set[tuple[str, ...]]:
             triggers = connection.execute(
                 text("SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal")
             )
+            constraints = connection.execute(
+                text(
+                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), "
+                    "convalidated FROM pg_constraint "
+                    "WHERE connamespace = current_schema()::regnamespace"
+                )
+            )
             # The database's own name is part of nothing compared here.
-            return {tuple(row) for row in indexes} | {tuple(row) for row in triggers}
+            return (
+                {tuple(row) for row in indexes}
+                | {tuple(row) for row in triggers}
+                | {tuple(str(value) for value in row) for row in constraints}
+            )
         rows = connection.execute(
             text("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')")
         )
@@ -229,6 +240,36 @@ def test_a_failed_bulk_import_leaves_everything_as_it_was(db_url: str) -> None:
         assert _schema_objects(engine) == before
         with Session(engine) as session:
             assert session.execute(text("SELECT count(*) FROM claims")).scalar() == 0
+    finally:
+        engine.dispose()
+
+
+def test_a_bulk_load_that_breaks_a_reference_commits_nothing(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL checks the foreign keys of an empty collection's load once, after the load;
+    # SQLite row by row. Either way a dangling reference fails the import before it commits.
+    from factdb.models import ClaimTag
+    from factdb.services.ingest import writing
+    from factdb.services.ingest.rows import table_of
+
+    original = writing.BatchWriter._add_tags
+
+    def add_a_dangling_tag(
+        self: writing.BatchWriter, prepared: list[Any], targets: dict[int, Any]
+    ) -> None:
+        original(self, prepared, targets)
+        self.writer.insert(table_of(ClaimTag), [{"claim_id": 10**9, "tag": "dangling"}])
+
+    monkeypatch.setattr(writing.BatchWriter, "_add_tags", add_a_dangling_tag)
+    engine = create_db_engine(db_url)
+    try:
+        before = _schema_objects(engine)
+        with pytest.raises(Exception, match=r"(?i)foreign key"):
+            _import(db_url, _records(), bulk=True)
+        assert _schema_objects(engine) == before
+        with Session(engine) as session:
+            assert session.execute(text("SELECT count(*) FROM claim_tags")).scalar() == 0
     finally:
         engine.dispose()
 

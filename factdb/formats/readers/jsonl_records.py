@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import BinaryIO
+from functools import partial
+from typing import Any, BinaryIO
 
 from factdb.errors import ImportFormatError
 from factdb.formats.readers.json_records import object_record
@@ -17,7 +18,7 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 def read_jsonl(
     stream: BinaryIO, *, name: str, mapping: MapOptions | None = None
 ) -> Iterator[RawRecord]:
-    """Yield each non-blank line as a record; malformed lines stop the read with their number.
+    """Yield each non-blank line as a record; a malformed line stops the import with its number.
 
     With a mapping, each line's members are mapped to fields like a JSON file's objects.
     """
@@ -34,21 +35,24 @@ def read_jsonl(
         if not line.strip():
             continue
         location = f"{name}: line {number}"
-        value = _decode(line, name, number)
-        yield (
-            RawRecord(location, value)
-            if mapping is None
-            else object_record(value, location, mapping, name=name)
-        )
+        text = _text(line, name, number)
+        if mapping is None:
+            decode = partial(_decode, text, name, number)
+            yield RawRecord(location, {}, json_text=text, decode=decode)
+        else:
+            yield object_record(_decode(text, name, number), location, mapping, name=name)
 
 
-def _decode(line: bytes, name: str, number: int) -> dict[str, object]:
+def _text(line: bytes, name: str, number: int) -> str:
     try:
-        text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        return line.decode("utf-8-sig" if number == 1 else "utf-8")
     except UnicodeDecodeError as error:
         raise ImportFormatError(
             f"{name}: line {number}: not UTF-8 (byte {error.start}: {error.reason})"
         ) from None
+
+
+def _decode(text: str, name: str, number: int) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:

@@ -11,7 +11,9 @@ table). The options, summary and record error (``options``) are the entry point'
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 
 from sqlalchemy import select
@@ -36,6 +38,8 @@ from factdb.services.ingest.writing import BatchWriter
 # An import that has read this many records (or that starts on an empty collection) is a bulk
 # load: full-text, counts and secondary indexes are brought up to date once, before it commits.
 BULK_THRESHOLD = 10_000
+# Allocations between two collections of the youngest generation during an import (default 700).
+IMPORT_GC_THRESHOLD = 100_000
 __all__ = [
     "BATCH_SIZE",
     "BULK_THRESHOLD",
@@ -67,11 +71,29 @@ def import_records(
     if bulk is None and session.execute(select(Claim.id).limit(1)).first() is None:
         bulk = True
     iterator = iter(records)
-    while batch := list(islice(iterator, options.batch_size)):
-        if not deferred.started and (bulk or (bulk is None and summary.read >= BULK_THRESHOLD)):
-            deferred.begin()
-        prepared, sources = planner.plan(batch)
-        if prepared:
-            writer.write(prepared, sources)
-    deferred.finish()
+    with _rare_collections():
+        while batch := list(islice(iterator, options.batch_size)):
+            bulk_now = bulk or (bulk is None and summary.read >= BULK_THRESHOLD)
+            if not deferred.started and bulk_now:
+                deferred.begin()
+            prepared, sources = planner.plan(batch)
+            if prepared:
+                writer.write(prepared, sources)
+        deferred.finish()
     return summary
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector far less often while records are imported.
+
+    A batch makes a few hundred thousand short-lived objects (decoded records, rows, parameters)
+    that form no cycles; at the default threshold the collector ran every 700 of them and took
+    about 6 % of an import's time. Reference counting still frees them at once.
+    """
+    threshold = gc.get_threshold()
+    gc.set_threshold(IMPORT_GC_THRESHOLD, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)

@@ -88,6 +88,9 @@ class Rejecter:
         if self.sink is not None:
             self.sink(
                 RejectedRecord(
-                    location=raw.location, reason=reason, record=raw.data, hints=tuple(hints)
+                    location=raw.location,
+                    reason=reason,
+                    record=raw.decoded().data,
+                    hints=tuple(hints),
                 )
             )

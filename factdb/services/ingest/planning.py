@@ -88,6 +88,13 @@ class BatchPlanner:
         if raw.problem is not None:
             self.reject(raw, raw.problem, raw.hints)
             return None
+        if raw.json_text is not None:
+            try:
+                return raw, ClaimRecord.model_validate_json(raw.json_text)
+            except ValidationError:
+                # Broken JSON stops the import as the reader would; a record that is only
+                # invalid is rejected by the same path, with the same messages, as any other.
+                raw = raw.decoded()
         try:
             return raw, ClaimRecord.model_validate(raw.data)
         except ValidationError as error:
