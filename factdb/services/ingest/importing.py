@@ -39,7 +39,7 @@ from factdb.services.ingest.writing import BatchWriter
 # load: full-text, counts and secondary indexes are brought up to date once, before it commits.
 BULK_THRESHOLD = 10_000
 # Allocations between two collections of the youngest generation during an import (default 700).
-IMPORT_GC_THRESHOLD = 100_000
+IMPORT_GC_THRESHOLD = 20_000
 __all__ = [
     "BATCH_SIZE",
     "BULK_THRESHOLD",

@@ -295,14 +295,14 @@ class BatchWriter:
 
     def _add_appearances(self, prepared: list[Prepared], targets: dict[int, Target]) -> None:
         rows: dict[tuple[int, int], dict[str, Any]] = {}
-        owners: dict[tuple[int, int], int] = {}
+        owners: dict[tuple[int, int], tuple[int, str]] = {}  # the record and the source's URL
         for index, item in enumerate(prepared):
             claim_id = targets[index].claim_id
             for appearance, (start, end) in zip(item.record.appearances, item.spans, strict=True):
                 source_id = self.source_ids[appearance.source.url]
                 if (claim_id, source_id) in rows:
                     continue
-                owners[(claim_id, source_id)] = index
+                owners[(claim_id, source_id)] = (index, appearance.source.url)
                 rows[(claim_id, source_id)] = {
                     "claim_id": claim_id,
                     "source_id": source_id,
@@ -317,10 +317,10 @@ class BatchWriter:
         )
         fresh = [row for pair, row in rows.items() if pair not in present]
         self.writer.insert(table_of(Appearance), fresh)
-        url_of = {source_id: url for url, source_id in self.source_ids.items()}
         for pair in rows:
             if pair not in present:
-                targets[owners[pair]].appearances_added.append(url_of.get(pair[1], str(pair[1])))
+                index, url = owners[pair]
+                targets[index].appearances_added.append(url)
         self.summary.appearances_added += len(fresh)
 
     def _add_reviews(self, prepared: list[Prepared], targets: dict[int, Target]) -> set[int]:
